@@ -1,0 +1,228 @@
+"""The typed records that flow between stages and into the store.
+
+Each stage takes and returns these dataclasses, never store rows or HTTP objects,
+so a stage runs the same in-process, in a test, or as a remote task. Expected
+rejections are records too (``NotAnArticle``, ``RobotsDisallowed``,
+``DuplicateArticle``): they carry a reason and are counted, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SourceKind(StrEnum):
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    PAGE = "page"
+
+
+class URLState(StrEnum):
+    QUEUED = "queued"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# --- sources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source a user asks for: a feed, a (news) sitemap, or a single page."""
+
+    url: str
+    kind: SourceKind
+    title: str | None = None
+    site_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source as stored, with its crawl health."""
+
+    id: int
+    url: str
+    kind: SourceKind
+    title: str | None
+    site_url: str | None
+    added_at: str
+    last_fetched_at: str | None = None
+    last_status: str | None = None
+    error_count: int = 0
+    article_count: int = 0
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: the link to an article plus what the feed says about it."""
+
+    url: str
+    title: str | None = None
+    #: ISO 8601 timestamp in UTC (``2026-11-23T10:00:00+00:00``), if the feed gives one.
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    site_url: str | None
+    entries: tuple[FeedEntry, ...]
+    #: Entries skipped because they had no usable link (counted, not silently dropped).
+    skipped: int = 0
+    #: Non-fatal problem feedparser reported (e.g. an undeclared encoding), if any.
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: str | None = None
+    #: From the ``news:`` extension, where present.
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedSitemap:
+    #: Article pages listed by a ``<urlset>``.
+    pages: tuple[SitemapEntry, ...]
+    #: Child sitemaps listed by a ``<sitemapindex>``.
+    sitemaps: tuple[str, ...]
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class OutlineFeed:
+    """One feed of an OPML file."""
+
+    url: str
+    title: str | None = None
+    site_url: str | None = None
+    category: str | None = None
+
+
+# --- crawl ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchResponse:
+    """A completed HTTP exchange (2xx or 304), body already capped and decoded from gzip/br."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    #: Charset from the Content-Type header, if any (the body is *not* decoded).
+    charset: str | None
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    elapsed: float = 0.0
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True)
+class RobotsDisallowed:
+    """robots.txt forbids this URL to our user agent."""
+
+    url: str
+    reason: str = "robots.txt disallows"
+
+
+# --- extract -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    url: str | None
+    canonical_url: str | None
+    title: str | None
+    text: str
+    authors: tuple[str, ...] = ()
+    #: Publication day, ``YYYY-MM-DD``.
+    date: str | None = None
+    #: ISO 639-1 code.
+    language: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class NotAnArticle:
+    """The page is not an article (too short, a listing, an error page...).
+
+    ``partial`` holds whatever could be extracted, for inspection.
+    """
+
+    url: str | None
+    reason: str
+    partial: ExtractedArticle | None = None
+
+
+# --- store ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrontierItem:
+    """A URL claimed from the persistent frontier for fetching."""
+
+    id: int
+    url: str
+    host: str
+    kind: SourceKind
+    source_id: int | None
+    attempts: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    #: What the feed/sitemap said about this URL (title, published), used as fallbacks.
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: int
+    url: str
+    canonical_url: str | None
+    title: str | None
+    text: str
+    authors: tuple[str, ...]
+    date: str | None
+    #: ISO 8601 UTC: the best known publication time (feed timestamp, else page date).
+    published_at: str | None
+    language: str | None
+    image: str | None
+    site_name: str | None
+    source_id: int | None
+    source_title: str | None
+    created_at: str
+    updated_at: str
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleSaved:
+    article_id: int
+    #: False when an existing article (same URL) was updated in place.
+    created: bool
+
+
+@dataclass(frozen=True)
+class DuplicateArticle:
+    """The text was already stored under another URL (e.g. syndicated wire copy)."""
+
+    article_id: int
+    duplicate_of: int
+    reason: str = "same text as an existing article"
+
+
+SaveResult = ArticleSaved | DuplicateArticle

@@ -1,0 +1,26 @@
+"""Storage: the ``Store`` interface and its engines (SQLite by default).
+
+``open_store(url)`` picks the engine from the database URL, so switching engines
+is one setting (``TIDINGS_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+from tidings.errors import ConfigError
+from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
+from tidings.store.sqlite import SQLiteStore
+
+__all__ = ["ArticlePage", "FetchLog", "NewURL", "SQLiteStore", "Store", "open_store"]
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``.
+
+    ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or a bare path.
+    """
+    if url.startswith("sqlite:///"):
+        return SQLiteStore(url.removeprefix("sqlite:///"))
+    if "://" not in url:
+        return SQLiteStore(url)
+    scheme = url.split("://", 1)[0]
+    raise ConfigError(f"unsupported database URL scheme {scheme!r} (supported: sqlite)")

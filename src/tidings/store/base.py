@@ -1,0 +1,196 @@
+"""The store interface: everything the pipeline and the server need from storage.
+
+Stages never touch the store; ``tidings.pipeline`` and ``tidings.serve`` do, through
+this interface only, so a PostgreSQL backend can be added beside SQLite without
+changing them. Every method is its own transaction and every write is idempotent:
+re-running a crawl after a crash never duplicates a source, URL or article.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tidings.records import (
+    ExtractedArticle,
+    FrontierItem,
+    SaveResult,
+    Source,
+    SourceKind,
+    SourceSpec,
+    StoredArticle,
+)
+
+
+@dataclass(frozen=True)
+class NewURL:
+    """A URL to add to the frontier (already canonicalised)."""
+
+    url: str
+    host: str
+    kind: SourceKind
+    source_id: int | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FetchLog:
+    """One fetch attempt, successful or not, for the ``fetch`` table."""
+
+    url: str
+    source_id: int | None
+    outcome: str
+    status: int | None = None
+    final_url: str | None = None
+    content_type: str | None = None
+    error: str | None = None
+    elapsed_ms: int | None = None
+    #: The raw body, kept (compressed by the store) so pages can be re-extracted later.
+    body: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """A page of articles, newest first, with the cursor for the next page."""
+
+    items: tuple[StoredArticle, ...]
+    next_cursor: str | None
+
+
+class Store(abc.ABC):
+    # --- lifecycle -------------------------------------------------------------
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def schema_version(self) -> int: ...
+
+    # --- sources ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def add_source(self, spec: SourceSpec) -> tuple[Source, bool]:
+        """Add a source (idempotent by URL). Returns the source and whether it is new."""
+
+    @abc.abstractmethod
+    def list_sources(self) -> list[Source]: ...
+
+    @abc.abstractmethod
+    def get_source(self, source_id: int) -> Source:
+        """Raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def remove_source(self, source_id: int) -> None:
+        """Forget a source (its articles stay). Raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def update_source(
+        self,
+        source_id: int,
+        *,
+        status: str,
+        ok: bool,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> None:
+        """Record the outcome of fetching a source's own URL (its health)."""
+
+    # --- frontier --------------------------------------------------------------
+
+    @abc.abstractmethod
+    def enqueue(self, urls: Iterable[NewURL]) -> int:
+        """Add URLs not seen before; returns how many were new."""
+
+    @abc.abstractmethod
+    def start_run(self) -> int:
+        """Prepare a crawl run: re-queue every source's own URL (feeds are re-polled,
+        conditional GET keeps that cheap) and any URL left in progress by a killed run.
+        Returns how many URLs are queued."""
+
+    @abc.abstractmethod
+    def claim(self, exclude_hosts: Sequence[str], now: float) -> FrontierItem | None:
+        """Take the next queued URL due at ``now`` (epoch seconds) whose host is not excluded."""
+
+    @abc.abstractmethod
+    def complete(
+        self, item_id: int, *, etag: str | None = None, last_modified: str | None = None
+    ) -> None:
+        """Mark a claimed URL done, keeping validators for the next conditional GET."""
+
+    @abc.abstractmethod
+    def retry_later(self, item_id: int, *, not_before: float, error: str) -> None:
+        """Put a claimed URL back in the queue, due at ``not_before``; counts an attempt."""
+
+    @abc.abstractmethod
+    def fail(self, item_id: int, *, error: str) -> None:
+        """Give up on a claimed URL (kept, with its error, for inspection)."""
+
+    @abc.abstractmethod
+    def frontier_counts(self) -> dict[str, int]:
+        """URLs per state."""
+
+    @abc.abstractmethod
+    def next_due(self) -> float | None:
+        """Earliest ``not_before`` among queued URLs, or None when none is queued."""
+
+    # --- fetches and articles --------------------------------------------------
+
+    @abc.abstractmethod
+    def log_fetch(self, fetch: FetchLog) -> int:
+        """Record a fetch; returns its id."""
+
+    @abc.abstractmethod
+    def save_article(
+        self,
+        article: ExtractedArticle,
+        *,
+        url: str,
+        source_id: int | None,
+        fetch_id: int | None,
+        published_at: str | None,
+        content_hash: str,
+    ) -> SaveResult:
+        """Insert or update the article stored under ``url``.
+
+        Returns ``DuplicateArticle`` (and stores the page linked to the original)
+        when another URL already holds the same text (``content_hash``).
+        """
+
+    @abc.abstractmethod
+    def get_article(self, article_id: int) -> StoredArticle:
+        """Raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def list_articles(
+        self,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+        source_id: int | None = None,
+        include_duplicates: bool = False,
+    ) -> ArticlePage:
+        """Articles newest first (by publication time, else first-seen time)."""
+
+    @abc.abstractmethod
+    def count_articles(self, *, include_duplicates: bool = False) -> int: ...
+
+    @abc.abstractmethod
+    def raw_html(self, article_id: int) -> bytes | None:
+        """The raw HTML the article was extracted from, decompressed."""
+
+    # --- events ----------------------------------------------------------------
+
+    @abc.abstractmethod
+    def record_event(
+        self,
+        kind: str,
+        *,
+        article_id: int | None = None,
+        reader: str | None = None,
+        data: dict[str, object] | None = None,
+    ) -> int:
+        """Append an event (impression, click, crawl milestone...) to the event log."""
+
+    @abc.abstractmethod
+    def count_events(self, kind: str | None = None) -> int: ...

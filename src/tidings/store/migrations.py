@@ -1,0 +1,111 @@
+"""Schema migrations, applied in order, each once, recorded in ``schema_migrations``.
+
+A migration is never edited after it has shipped: add a new one instead. The SQL
+sticks to what SQLite and PostgreSQL share where it can, so a PostgreSQL backend
+can reuse the same list with light dialect changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial schema: source, url frontier, fetch, article, event",
+        """
+        CREATE TABLE source (
+            id              INTEGER PRIMARY KEY,
+            url             TEXT NOT NULL UNIQUE,
+            kind            TEXT NOT NULL CHECK (kind IN ('feed', 'sitemap', 'page')),
+            title           TEXT,
+            site_url        TEXT,
+            added_at        TEXT NOT NULL,
+            last_fetched_at TEXT,
+            last_status     TEXT,
+            error_count     INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- The crawl frontier: every URL ever discovered, once (canonical form).
+        CREATE TABLE url (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,
+            host          TEXT NOT NULL,
+            kind          TEXT NOT NULL CHECK (kind IN ('feed', 'sitemap', 'page')),
+            source_id     INTEGER REFERENCES source(id) ON DELETE SET NULL,
+            is_source     INTEGER NOT NULL DEFAULT 0,
+            state         TEXT NOT NULL DEFAULT 'queued'
+                          CHECK (state IN ('queued', 'in_progress', 'done', 'failed')),
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            not_before    REAL NOT NULL DEFAULT 0,
+            etag          TEXT,
+            last_modified TEXT,
+            hints         TEXT,
+            last_error    TEXT,
+            discovered_at TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX url_queue ON url (state, not_before, id);
+
+        -- Every fetch attempt, with the raw body (zlib) of pages for re-extraction.
+        CREATE TABLE fetch (
+            id           INTEGER PRIMARY KEY,
+            url          TEXT NOT NULL,
+            source_id    INTEGER REFERENCES source(id) ON DELETE SET NULL,
+            outcome      TEXT NOT NULL,
+            status       INTEGER,
+            final_url    TEXT,
+            content_type TEXT,
+            error        TEXT,
+            elapsed_ms   INTEGER,
+            body         BLOB,
+            fetched_at   TEXT NOT NULL
+        );
+        CREATE INDEX fetch_url ON fetch (url);
+
+        CREATE TABLE article (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,
+            canonical_url TEXT,
+            title         TEXT,
+            text          TEXT NOT NULL,
+            authors       TEXT NOT NULL DEFAULT '[]',
+            date          TEXT,
+            published_at  TEXT,
+            language      TEXT,
+            image         TEXT,
+            site_name     TEXT,
+            description   TEXT,
+            source_id     INTEGER REFERENCES source(id) ON DELETE SET NULL,
+            fetch_id      INTEGER REFERENCES fetch(id) ON DELETE SET NULL,
+            content_hash  TEXT NOT NULL,
+            duplicate_of  INTEGER REFERENCES article(id) ON DELETE SET NULL,
+            sort_at       TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX article_feed ON article (sort_at DESC, id DESC);
+        CREATE INDEX article_hash ON article (content_hash);
+        CREATE INDEX article_source ON article (source_id, sort_at DESC);
+
+        -- Append-only event log: reader interactions and pipeline milestones.
+        CREATE TABLE event (
+            id         INTEGER PRIMARY KEY,
+            kind       TEXT NOT NULL,
+            article_id INTEGER REFERENCES article(id) ON DELETE SET NULL,
+            reader     TEXT,
+            data       TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX event_kind ON event (kind, created_at);
+        """,
+    ),
+)

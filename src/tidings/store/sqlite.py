@@ -1,0 +1,548 @@
+"""The default store: one SQLite file in WAL mode.
+
+One connection per thread (the server reads from a thread pool while the crawler
+writes); WAL lets readers run beside the single writer. Each public method is one
+transaction, so a crash between two calls leaves a consistent database.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tidings.errors import MigrationError, NotFoundError, StoreError
+from tidings.records import (
+    ArticleSaved,
+    DuplicateArticle,
+    ExtractedArticle,
+    FrontierItem,
+    SaveResult,
+    Source,
+    SourceKind,
+    SourceSpec,
+    StoredArticle,
+    URLState,
+)
+from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
+from tidings.store.migrations import MIGRATIONS
+from tidings.urls import host_of
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def normalise_timestamp(value: str | None) -> str | None:
+    """Any ISO 8601 date or datetime → ``YYYY-MM-DDTHH:MM:SS+00:00`` (UTC), else None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._migrate()
+
+    # --- connections -----------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+                )
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE: takes the write lock up front)."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot start a transaction: {exc}") from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:  # e.g. disk full: nothing half-written
+                conn.execute("ROLLBACK")
+                raise StoreError(f"cannot commit: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # --- schema ----------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            known = {m.version for m in MIGRATIONS}
+            if applied - known:
+                raise MigrationError(
+                    f"database {self.path} has migrations {sorted(applied - known)} "
+                    "unknown to this version of Tidings"
+                )
+            for migration in MIGRATIONS:
+                if migration.version in applied:
+                    continue
+                log.info("applying migration %d: %s", migration.version, migration.name)
+                for statement in _statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, utcnow()),
+                )
+
+    def schema_version(self) -> int:
+        row = self._conn().execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # --- sources ---------------------------------------------------------------
+
+    _SOURCE_SELECT = """
+        SELECT s.*, (SELECT COUNT(*) FROM article a
+                     WHERE a.source_id = s.id AND a.duplicate_of IS NULL) AS article_count
+        FROM source s
+    """
+
+    def add_source(self, spec: SourceSpec) -> tuple[Source, bool]:
+        now = utcnow()
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO source (url, kind, title, site_url, added_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO NOTHING",
+                (spec.url, spec.kind.value, spec.title, spec.site_url, now),
+            )
+            created = cur.rowcount == 1
+            row = conn.execute("SELECT id FROM source WHERE url = ?", (spec.url,)).fetchone()
+            source_id = int(row["id"])
+            # The source's own URL enters the frontier, marked as a source URL so
+            # every crawl run polls it again.
+            conn.execute(
+                "INSERT INTO url (url, host, kind, source_id, is_source, discovered_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 1, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET is_source = 1, kind = excluded.kind,"
+                " source_id = excluded.source_id, state = 'queued', not_before = 0",
+                (spec.url, host_of(spec.url), spec.kind.value, source_id, now, now),
+            )
+        return self.get_source(source_id), created
+
+    def list_sources(self) -> list[Source]:
+        rows = self._conn().execute(self._SOURCE_SELECT + " ORDER BY s.id").fetchall()
+        return [_source(row) for row in rows]
+
+    def get_source(self, source_id: int) -> Source:
+        row = (
+            self._conn().execute(self._SOURCE_SELECT + " WHERE s.id = ?", (source_id,)).fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id}")
+        return _source(row)
+
+    def remove_source(self, source_id: int) -> None:
+        with self._tx() as conn:
+            row = conn.execute("SELECT url FROM source WHERE id = ?", (source_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no source with id {source_id}")
+            conn.execute("DELETE FROM url WHERE url = ? AND is_source = 1", (row["url"],))
+            conn.execute(
+                "DELETE FROM url WHERE source_id = ? AND state = 'queued'", (source_id,)
+            )
+            conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
+
+    def update_source(
+        self,
+        source_id: int,
+        *,
+        status: str,
+        ok: bool,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE source SET last_fetched_at = ?, last_status = ?,"
+                " error_count = CASE WHEN ? THEN 0 ELSE error_count + 1 END,"
+                " title = COALESCE(title, ?), site_url = COALESCE(site_url, ?)"
+                " WHERE id = ?",
+                (utcnow(), status, ok, title, site_url, source_id),
+            )
+
+    # --- frontier --------------------------------------------------------------
+
+    def enqueue(self, urls: Iterable[NewURL]) -> int:
+        now = utcnow()
+        rows = [
+            (
+                u.url,
+                u.host,
+                u.kind.value,
+                u.source_id,
+                json.dumps(u.hints, ensure_ascii=False) if u.hints else None,
+                now,
+                now,
+            )
+            for u in urls
+        ]
+        if not rows:
+            return 0
+        with self._tx() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO url (url, host, kind, source_id, hints, discovered_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                rows,
+            )
+            return conn.total_changes - before
+
+    def start_run(self) -> int:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE url SET state = 'queued', not_before = 0, attempts = 0"
+                " WHERE is_source = 1 AND state != 'in_progress'"
+            )
+            # A URL still in progress was claimed by a run that died: it was not
+            # completed, so it is fetched again (article writes are idempotent).
+            conn.execute("UPDATE url SET state = 'queued' WHERE state = 'in_progress'")
+            row = conn.execute("SELECT COUNT(*) FROM url WHERE state = 'queued'").fetchone()
+            return int(row[0])
+
+    def claim(self, exclude_hosts: Sequence[str], now: float) -> FrontierItem | None:
+        placeholders = ",".join("?" * len(exclude_hosts))
+        host_filter = f" AND host NOT IN ({placeholders})" if exclude_hosts else ""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT * FROM url WHERE state = 'queued' AND not_before <= ?"
+                + host_filter
+                # Sources first (feeds reveal the pages), then first discovered first.
+                + " ORDER BY is_source DESC, not_before, id LIMIT 1",
+                (now, *exclude_hosts),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE url SET state = 'in_progress', updated_at = ? WHERE id = ?",
+                (utcnow(), row["id"]),
+            )
+        return FrontierItem(
+            id=row["id"],
+            url=row["url"],
+            host=row["host"],
+            kind=SourceKind(row["kind"]),
+            source_id=row["source_id"],
+            attempts=row["attempts"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            hints=json.loads(row["hints"]) if row["hints"] else {},
+        )
+
+    def complete(
+        self, item_id: int, *, etag: str | None = None, last_modified: str | None = None
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE url SET state = 'done', attempts = 0, last_error = NULL,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                " updated_at = ? WHERE id = ?",
+                (etag, last_modified, utcnow(), item_id),
+            )
+
+    def retry_later(self, item_id: int, *, not_before: float, error: str) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE url SET state = 'queued', attempts = attempts + 1, not_before = ?,"
+                " last_error = ?, updated_at = ? WHERE id = ?",
+                (not_before, error, utcnow(), item_id),
+            )
+
+    def fail(self, item_id: int, *, error: str) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE url SET state = 'failed', attempts = attempts + 1, last_error = ?,"
+                " updated_at = ? WHERE id = ?",
+                (error, utcnow(), item_id),
+            )
+
+    def frontier_counts(self) -> dict[str, int]:
+        counts = {state.value: 0 for state in URLState}
+        for row in self._conn().execute("SELECT state, COUNT(*) FROM url GROUP BY state"):
+            counts[row[0]] = int(row[1])
+        return counts
+
+    def next_due(self) -> float | None:
+        row = self._conn().execute("SELECT MIN(not_before) FROM url WHERE state = 'queued'")
+        value = row.fetchone()[0]
+        return None if value is None else float(value)
+
+    # --- fetches and articles --------------------------------------------------
+
+    def log_fetch(self, fetch: FetchLog) -> int:
+        body = zlib.compress(fetch.body, 6) if fetch.body is not None else None
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO fetch (url, source_id, outcome, status, final_url, content_type,"
+                " error, elapsed_ms, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    fetch.url,
+                    fetch.source_id,
+                    fetch.outcome,
+                    fetch.status,
+                    fetch.final_url,
+                    fetch.content_type,
+                    fetch.error,
+                    fetch.elapsed_ms,
+                    body,
+                    utcnow(),
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def save_article(
+        self,
+        article: ExtractedArticle,
+        *,
+        url: str,
+        source_id: int | None,
+        fetch_id: int | None,
+        published_at: str | None,
+        content_hash: str,
+    ) -> SaveResult:
+        now = utcnow()
+        published = normalise_timestamp(published_at) or normalise_timestamp(article.date)
+        # A future publication time (bad metadata) must not pin an article on top.
+        sort_at = min(published, now) if published else now
+        fields = {
+            "canonical_url": article.canonical_url,
+            "title": article.title,
+            "text": article.text,
+            "authors": json.dumps(list(article.authors), ensure_ascii=False),
+            "date": article.date,
+            "published_at": published,
+            "language": article.language,
+            "image": article.image,
+            "site_name": article.site_name,
+            "description": article.description,
+            "source_id": source_id,
+            "fetch_id": fetch_id,
+            "content_hash": content_hash,
+        }
+        with self._tx() as conn:
+            existing = conn.execute("SELECT id FROM article WHERE url = ?", (url,)).fetchone()
+            if existing is not None:
+                assignments = ", ".join(f"{k} = ?" for k in fields)
+                conn.execute(
+                    f"UPDATE article SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*fields.values(), now, existing["id"]),
+                )
+                return ArticleSaved(article_id=int(existing["id"]), created=False)
+            original = conn.execute(
+                "SELECT id FROM article WHERE content_hash = ? AND duplicate_of IS NULL"
+                " ORDER BY id LIMIT 1",
+                (content_hash,),
+            ).fetchone()
+            duplicate_of = int(original["id"]) if original is not None else None
+            columns = ["url", *fields, "duplicate_of", "sort_at", "created_at", "updated_at"]
+            cur = conn.execute(
+                f"INSERT INTO article ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                (url, *fields.values(), duplicate_of, sort_at, now, now),
+            )
+            article_id = int(cur.lastrowid or 0)
+        if duplicate_of is not None:
+            return DuplicateArticle(article_id=article_id, duplicate_of=duplicate_of)
+        return ArticleSaved(article_id=article_id, created=True)
+
+    _ARTICLE_SELECT = """
+        SELECT a.*, s.title AS source_title FROM article a
+        LEFT JOIN source s ON s.id = a.source_id
+    """
+
+    def get_article(self, article_id: int) -> StoredArticle:
+        row = (
+            self._conn()
+            .execute(self._ARTICLE_SELECT + " WHERE a.id = ?", (article_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return _article(row)
+
+    def list_articles(
+        self,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+        source_id: int | None = None,
+        include_duplicates: bool = False,
+    ) -> ArticlePage:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_duplicates:
+            where.append("a.duplicate_of IS NULL")
+        if source_id is not None:
+            where.append("a.source_id = ?")
+            params.append(source_id)
+        if cursor:
+            sort_at, last_id = decode_cursor(cursor)
+            where.append("(a.sort_at < ? OR (a.sort_at = ? AND a.id < ?))")
+            params += [sort_at, sort_at, last_id]
+        sql = self._ARTICLE_SELECT
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?"
+        rows = self._conn().execute(sql, (*params, limit + 1)).fetchall()
+        items = tuple(_article(row) for row in rows[:limit])
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = encode_cursor(last["sort_at"], int(last["id"]))
+        return ArticlePage(items=items, next_cursor=next_cursor)
+
+    def count_articles(self, *, include_duplicates: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM article"
+        if not include_duplicates:
+            sql += " WHERE duplicate_of IS NULL"
+        return int(self._conn().execute(sql).fetchone()[0])
+
+    def raw_html(self, article_id: int) -> bytes | None:
+        row = (
+            self._conn()
+            .execute(
+                "SELECT f.body FROM article a JOIN fetch f ON f.id = a.fetch_id WHERE a.id = ?",
+                (article_id,),
+            )
+            .fetchone()
+        )
+        if row is None or row["body"] is None:
+            return None
+        return zlib.decompress(row["body"])
+
+    # --- events ----------------------------------------------------------------
+
+    def record_event(
+        self,
+        kind: str,
+        *,
+        article_id: int | None = None,
+        reader: str | None = None,
+        data: dict[str, object] | None = None,
+    ) -> int:
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO event (kind, article_id, reader, data, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (kind, article_id, reader, json.dumps(data or {}, ensure_ascii=False), utcnow()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def count_events(self, kind: str | None = None) -> int:
+        if kind is None:
+            row = self._conn().execute("SELECT COUNT(*) FROM event").fetchone()
+        else:
+            row = self._conn().execute("SELECT COUNT(*) FROM event WHERE kind = ?", (kind,))
+            row = row.fetchone()
+        return int(row[0])
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def encode_cursor(sort_at: str, article_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{sort_at}|{article_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        sort_at, _, article_id = base64.urlsafe_b64decode(padded).decode().partition("|")
+        return sort_at, int(article_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"invalid cursor {cursor!r}") from exc
+
+
+def _statements(sql: str) -> list[str]:
+    return [part.strip() for part in sql.split(";") if part.strip()]
+
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        kind=SourceKind(row["kind"]),
+        title=row["title"],
+        site_url=row["site_url"],
+        added_at=row["added_at"],
+        last_fetched_at=row["last_fetched_at"],
+        last_status=row["last_status"],
+        error_count=row["error_count"],
+        article_count=row["article_count"],
+    )
+
+
+def _article(row: sqlite3.Row) -> StoredArticle:
+    return StoredArticle(
+        id=row["id"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        title=row["title"],
+        text=row["text"],
+        authors=tuple(json.loads(row["authors"])),
+        date=row["date"],
+        published_at=row["published_at"],
+        language=row["language"],
+        image=row["image"],
+        site_name=row["site_name"],
+        source_id=row["source_id"],
+        source_title=row["source_title"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        duplicate_of=row["duplicate_of"],
+    )
+
