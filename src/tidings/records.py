@@ -181,6 +181,8 @@ class FrontierItem:
     host: str
     kind: SourceKind
     source_id: int | None
+    #: True for a source's own URL (feed, sitemap or page added by a user).
+    is_source: bool = False
     attempts: int = 0
     etag: str | None = None
     last_modified: str | None = None

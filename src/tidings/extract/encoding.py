@@ -146,10 +146,9 @@ def decode_html(body: bytes, declared_charset: str | None = None) -> DecodedHTML
     if not body:
         return DecodedHTML("", "utf-8", False)
 
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            text = body[len(bom) :].decode(codec, errors="replace")
-            return DecodedHTML(text, codec, False)
+            return DecodedHTML(body[len(bom) :].decode(bom_codec, errors="replace"), bom_codec)
 
     declared = normalize_charset(declared_charset)
     if declared is not None and declared in _ASCII_COMPATIBLE_UNICODE:
@@ -182,9 +181,9 @@ def decode_html(body: bytes, declared_charset: str | None = None) -> DecodedHTML
 
     guess = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
     if guess is not None:
-        codec = normalize_charset(guess.encoding)
-        if codec is not None:
-            return DecodedHTML(body.decode(codec, errors="replace"), codec, mismatch)
+        guessed = normalize_charset(guess.encoding)
+        if guessed is not None:
+            return DecodedHTML(body.decode(guessed, errors="replace"), guessed, mismatch)
 
     LOGGER.debug("could not determine the encoding; decoding as UTF-8 with replacements")
     return DecodedHTML(body.decode("utf-8", errors="replace"), "utf-8", mismatch)

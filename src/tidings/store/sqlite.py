@@ -179,9 +179,7 @@ class SQLiteStore(Store):
         return [_source(row) for row in rows]
 
     def get_source(self, source_id: int) -> Source:
-        row = (
-            self._conn().execute(self._SOURCE_SELECT + " WHERE s.id = ?", (source_id,)).fetchone()
-        )
+        row = self._conn().execute(self._SOURCE_SELECT + " WHERE s.id = ?", (source_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no source with id {source_id}")
         return _source(row)
@@ -192,9 +190,7 @@ class SQLiteStore(Store):
             if row is None:
                 raise NotFoundError(f"no source with id {source_id}")
             conn.execute("DELETE FROM url WHERE url = ? AND is_source = 1", (row["url"],))
-            conn.execute(
-                "DELETE FROM url WHERE source_id = ? AND state = 'queued'", (source_id,)
-            )
+            conn.execute("DELETE FROM url WHERE source_id = ? AND state = 'queued'", (source_id,))
             conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
 
     def update_source(
@@ -277,6 +273,7 @@ class SQLiteStore(Store):
             host=row["host"],
             kind=SourceKind(row["kind"]),
             source_id=row["source_id"],
+            is_source=bool(row["is_source"]),
             attempts=row["attempts"],
             etag=row["etag"],
             last_modified=row["last_modified"],
@@ -406,9 +403,7 @@ class SQLiteStore(Store):
 
     def get_article(self, article_id: int) -> StoredArticle:
         row = (
-            self._conn()
-            .execute(self._ARTICLE_SELECT + " WHERE a.id = ?", (article_id,))
-            .fetchone()
+            self._conn().execute(self._ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
         )
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
@@ -545,4 +540,3 @@ def _article(row: sqlite3.Row) -> StoredArticle:
         updated_at=row["updated_at"],
         duplicate_of=row["duplicate_of"],
     )
-

@@ -1,0 +1,445 @@
+"""The ``tidings`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import gzip
+import json
+import logging
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tidings import __version__
+from tidings.config import Settings
+from tidings.errors import TidingsError
+from tidings.records import ExtractedArticle, NotAnArticle, SourceKind
+
+log = logging.getLogger("tidings.cli")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    overrides: dict[str, Any] = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = args.data_dir
+    if args.database_url is not None:
+        overrides["database_url"] = args.database_url
+    try:
+        settings = Settings.from_env(**overrides)
+    except TidingsError as exc:
+        print(f"tidings: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(args.log_level or settings.log_level)
+    try:
+        return int(args.handler(args, settings) or 0)
+    except TidingsError as exc:
+        print(f"tidings: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tidings",
+        description="Tidings: an open, self-hostable news engine. "
+        "Crawl feeds, sitemaps and pages; extract articles; serve a reader and an API.",
+    )
+    parser.add_argument("--version", action="version", version=f"tidings {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, help="where the database lives (env TIDINGS_DATA_DIR; ./data)"
+    )
+    parser.add_argument(
+        "--database-url", help="e.g. sqlite:///data/tidings.db (env TIDINGS_DATABASE_URL)"
+    )
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING... (env TIDINGS_LOG_LEVEL)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo", help="run a local demo: a generated news web, crawled, extracted and served"
+    )
+    demo.add_argument("--port", type=int, default=8000, help="port of the reader (default 8000)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--seed", type=int, default=7, help="seed of the generated news web")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="crawl and report, then exit without serving"
+    )
+    demo.set_defaults(handler=_demo)
+
+    crawl = sub.add_parser("crawl", help="crawl every source once (resumes an interrupted run)")
+    crawl.add_argument("--max-pages", type=int, help="stop after this many pages")
+    crawl.add_argument("--concurrency", type=int, help="requests in flight across hosts")
+    crawl.add_argument("--host-delay", type=float, help="seconds between requests to one host")
+    crawl.add_argument(
+        "--allow-network",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="let the crawler reach this private range (e.g. 127.0.0.0/8); repeatable",
+    )
+    crawl.add_argument("--json", action="store_true", help="print the run's figures as JSON")
+    crawl.set_defaults(handler=_crawl)
+
+    serve = sub.add_parser("serve", help="serve the reader and the JSON API")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.set_defaults(handler=_serve)
+
+    extract = sub.add_parser(
+        "extract", help="extract articles from saved HTML files (.html or .html.gz)"
+    )
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--json", action="store_true", help="one JSON object per file and line")
+    extract.add_argument("--url", help="the page's address (only with a single FILE)")
+    extract.set_defaults(handler=_extract)
+
+    sources = sub.add_parser("sources", help="add, list, remove, import and export sources")
+    ssub = sources.add_subparsers(title="sources commands", metavar="ACTION")
+    add = ssub.add_parser("add", help="add a feed, sitemap or page (feeds are autodiscovered)")
+    add.add_argument("url")
+    add.add_argument("--kind", choices=[k.value for k in SourceKind], help="skip autodiscovery")
+    add.add_argument("--allow-network", action="append", default=[], metavar="CIDR")
+    add.set_defaults(handler=_sources_add)
+    lst = ssub.add_parser("list", help="list sources with their health")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_sources_list)
+    rm = ssub.add_parser("remove", help="remove a source by id (its articles stay)")
+    rm.add_argument("id", type=int)
+    rm.set_defaults(handler=_sources_remove)
+    imp = ssub.add_parser("import", help="import feeds from an OPML file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=_sources_import)
+    exp = ssub.add_parser("export", help="export feeds as OPML (to stdout, or -o FILE)")
+    exp.add_argument("-o", "--output", type=Path)
+    exp.set_defaults(handler=_sources_export)
+
+    status = sub.add_parser("status", help="counts of sources, URLs and articles")
+    status.set_defaults(handler=_status)
+    return parser
+
+
+def _setup_logging(level: str) -> None:
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(name)s: %(message)s",
+        datefmt="[%X]",
+        handlers=[RichHandler(console=_stderr_console(), show_path=False, markup=False)],
+        force=True,
+    )
+    # Extraction libraries are chatty at INFO about every page they look at.
+    for noisy in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _open_store(settings: Settings) -> Any:
+    from tidings.store import open_store
+
+    return open_store(settings.resolved_database_url)
+
+
+# --- crawl ---------------------------------------------------------------------
+
+
+def _crawl(args: argparse.Namespace, settings: Settings) -> int:
+    crawl = settings.crawl
+    changes: dict[str, Any] = {}
+    if args.max_pages is not None:
+        changes["max_pages"] = args.max_pages
+    if args.concurrency is not None:
+        changes["concurrency"] = args.concurrency
+    if args.host_delay is not None:
+        changes["host_delay"] = args.host_delay
+    crawl = dataclasses.replace(crawl, **changes).allowing(*args.allow_network)
+    store = _open_store(settings)
+    try:
+        stats = run_crawl_with_progress(store, crawl)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats.as_dict()))
+    else:
+        _print_crawl_summary(stats)
+    return 0
+
+
+def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
+    """Run one crawl with a live progress line on stderr."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from tidings.pipeline import CrawlJob, CrawlStats
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("crawling", total=None)
+
+        def on_progress(stats: CrawlStats, frontier: dict[str, int]) -> None:
+            progress.update(
+                task,
+                description=(
+                    f"crawling: {stats.fetched} fetched, {stats.articles_new} new articles, "
+                    f"{stats.duplicates} duplicates, {sum(stats.errors.values())} errors; "
+                    f"{frontier.get('queued', 0)} queued"
+                ),
+            )
+
+        return asyncio.run(CrawlJob(store, crawl, on_progress=on_progress).run())
+
+
+def _print_crawl_summary(stats: Any) -> None:
+    figures = stats.as_dict()
+    print(
+        f"Crawled in {figures['elapsed']:.1f}s: {figures['fetched']} fetched "
+        f"({figures['not_modified']} not modified), {figures['articles_new']} new articles, "
+        f"{figures['articles_updated']} updated, {figures['duplicates']} duplicates."
+    )
+    for key in ("not_articles", "errors", "warnings"):
+        if figures[key]:
+            detail = ", ".join(f"{k}: {v}" for k, v in sorted(figures[key].items()))
+            print(f"  {key.replace('_', ' ')}: {detail}")
+    if figures["robots_blocked"]:
+        print(f"  blocked by robots.txt: {figures['robots_blocked']}")
+
+
+# --- serve ---------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.serve import run_server
+
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    store = _open_store(settings)
+    print(f"Tidings is serving at http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    try:
+        run_server(store, host, port, log_level=settings.log_level.lower())
+    finally:
+        store.close()
+    return 0
+
+
+# --- demo ----------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.demo import DemoWeb
+    from tidings.pipeline import add_source
+    from tidings.store import open_store
+
+    demo_dir = settings.data_dir / "demo"
+    # The demo web listens on new ports each run, so its URLs change: start afresh.
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    crawl = dataclasses.replace(settings.crawl, host_delay=0.05).allowing("127.0.0.0/8")
+    with DemoWeb(seed=args.seed) as web:
+        print(f"Demo news web: {len(web.sites)} sites on 127.0.0.1", flush=True)
+        store = open_store(str(demo_dir / "tidings.db"))
+        try:
+            for spec in web.sources:
+                store.add_source(spec)
+            # One site is added the way a reader would: by its home page, feed autodiscovered.
+            for home in web.home_pages[:1]:
+                asyncio.run(add_source(store, home, crawl))
+            started = time.monotonic()
+            stats = run_crawl_with_progress(store, crawl)
+            took = time.monotonic() - started
+            _print_crawl_summary(stats)
+            print(
+                f"Demo crawl: {store.count_articles()} articles "
+                f"({stats.duplicates} duplicates folded) from {len(store.list_sources())} "
+                f"sources in {took:.2f}s.",
+                flush=True,
+            )
+            if args.no_serve:
+                return 0
+            from tidings.serve import run_server
+
+            print(
+                f"Open http://{args.host}:{args.port}/ to read the demo (Ctrl-C to stop).",
+                flush=True,
+            )
+            run_server(store, args.host, args.port, log_level="warning")
+        finally:
+            store.close()
+    return 0
+
+
+# --- extract -------------------------------------------------------------------
+
+
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.extract import extract_article
+
+    if args.url and len(args.files) != 1:
+        print("tidings: --url needs exactly one FILE", file=sys.stderr)
+        return 2
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+            if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            _emit({"file": str(path), "error": f"cannot read {path}: {exc}"}, args.json)
+            continue
+        try:
+            result = extract_article(data, url=args.url)
+        except Exception as exc:  # one bad file must not stop the others
+            log.exception("extraction failed for %s", path)
+            _emit({"file": str(path), "error": f"extraction failed: {exc}"}, args.json)
+            continue
+        _emit(_extraction_json(str(path), result), args.json)
+    # Unreadable files are reported on their own line; the exit status stays 0 so
+    # callers reading the JSON lines see every file.
+    return 0
+
+
+def _extraction_json(path: str, result: ExtractedArticle | NotAnArticle) -> dict[str, Any]:
+    if isinstance(result, NotAnArticle):
+        fields = dataclasses.asdict(result.partial) if result.partial else {}
+        base: dict[str, Any] = {
+            "title": None,
+            "text": "",
+            "authors": [],
+            "date": None,
+            "language": None,
+            "url": result.url,
+            "image": None,
+        }
+        base.update(fields)
+        base.update({"page_type": "not_article", "reason": result.reason})
+    else:
+        base = dataclasses.asdict(result)
+        base["page_type"] = "article"
+    base["authors"] = list(base.get("authors") or [])
+    return {"file": path, **base}
+
+
+def _emit(obj: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    elif "error" in obj:
+        sys.stdout.write(f"== {obj['file']}\nerror: {obj['error']}\n\n")
+    else:
+        sys.stdout.write(
+            f"== {obj['file']}\n{obj.get('title') or '(no title)'}\n"
+            f"{', '.join(obj['authors'])} {obj.get('date') or ''}\n\n{obj.get('text') or ''}\n\n"
+        )
+    sys.stdout.flush()
+
+
+# --- sources -------------------------------------------------------------------
+
+
+def _sources_add(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.pipeline import add_source
+
+    crawl = settings.crawl.allowing(*args.allow_network)
+    kind = SourceKind(args.kind) if args.kind else None
+    store = _open_store(settings)
+    try:
+        added = asyncio.run(add_source(store, args.url, crawl, kind))
+    finally:
+        store.close()
+    verb = "Added" if added.created else "Already present:"
+    print(f"{verb} {added.source.kind.value} {added.source.url} (id {added.source.id})")
+    for alternative in added.alternatives:
+        print(f"  the page also advertises {alternative}")
+    return 0
+
+
+def _sources_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(settings)
+    try:
+        sources = store.list_sources()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(s) for s in sources], ensure_ascii=False))
+        return 0
+    for s in sources:
+        print(
+            f"{s.id:>4}  {s.kind.value:<7} {s.url}  {s.title or ''}\n"
+            f"      last fetch {s.last_fetched_at or 'never'}: {s.last_status or '-'}; "
+            f"{s.error_count} errors; {s.article_count} articles"
+        )
+    return 0
+
+
+def _sources_remove(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(settings)
+    try:
+        store.remove_source(args.id)
+    finally:
+        store.close()
+    print(f"Removed source {args.id}")
+    return 0
+
+
+def _sources_import(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.pipeline import import_opml
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"tidings: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    store = _open_store(settings)
+    try:
+        added, existing = import_opml(store, data)
+    finally:
+        store.close()
+    print(f"Imported {added} feeds ({existing} already present)")
+    return 0
+
+
+def _sources_export(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.pipeline import export_opml
+
+    store = _open_store(settings)
+    try:
+        opml = export_opml(store)
+    finally:
+        store.close()
+    if args.output:
+        args.output.write_text(opml, encoding="utf-8")
+    else:
+        sys.stdout.write(opml)
+    return 0
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(settings)
+    try:
+        figures = {
+            "database": settings.resolved_database_url,
+            "schema_version": store.schema_version(),
+            "sources": len(store.list_sources()),
+            "articles": store.count_articles(),
+            "duplicates": store.count_articles(include_duplicates=True) - store.count_articles(),
+            "frontier": store.frontier_counts(),
+        }
+    finally:
+        store.close()
+    print(json.dumps(figures, indent=2))
+    return 0

@@ -1,0 +1,414 @@
+"""The crawl job: frontier → fetch → parse/extract → store.
+
+This is the only place where the crawl, sources and extract stages meet the
+store. The frontier lives in the store, so a killed run resumes where it
+stopped: a URL is marked done only after what it produced is stored, and every
+write is idempotent, so a URL fetched twice after a crash stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tidings.config import CrawlSettings
+from tidings.crawl import Fetcher, HostPoliteness, RobotsCache, RobotsVerdict
+from tidings.errors import (
+    FeedParseError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    NetworkError,
+    SitemapParseError,
+)
+from tidings.extract import content_hash, decode_html, extract_article
+from tidings.records import (
+    ArticleSaved,
+    DuplicateArticle,
+    FetchResponse,
+    FrontierItem,
+    NotAnArticle,
+    SourceKind,
+)
+from tidings.sources import parse_feed, parse_sitemap
+from tidings.store import FetchLog, NewURL, Store
+from tidings.urls import canonical_url, host_of
+
+log = logging.getLogger(__name__)
+
+#: Media types each kind of URL may come back as (an empty type is sniffed).
+ACCEPT: dict[SourceKind, frozenset[str]] = {
+    SourceKind.PAGE: frozenset({"text/html", "application/xhtml+xml"}),
+    SourceKind.FEED: frozenset(
+        {
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/rdf+xml",
+            "application/feed+json",
+            "application/json",
+            "application/xml",
+            "text/xml",
+            "text/plain",
+            "text/html",  # misconfigured servers; parse_feed rejects real HTML
+            "application/octet-stream",
+        }
+    ),
+    SourceKind.SITEMAP: frozenset(
+        {
+            "application/xml",
+            "text/xml",
+            "text/plain",
+            "application/gzip",
+            "application/x-gzip",
+            "application/octet-stream",
+        }
+    ),
+}
+
+
+@dataclass
+class CrawlStats:
+    """What one crawl run did. Every URL ends in exactly one of these counters."""
+
+    fetched: int = 0
+    not_modified: int = 0
+    feeds: int = 0
+    sitemaps: int = 0
+    discovered: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    duplicates: int = 0
+    not_articles: Counter[str] = field(default_factory=Counter)
+    robots_blocked: int = 0
+    retried: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "fetched": self.fetched,
+            "not_modified": self.not_modified,
+            "feeds": self.feeds,
+            "sitemaps": self.sitemaps,
+            "discovered": self.discovered,
+            "articles_new": self.articles_new,
+            "articles_updated": self.articles_updated,
+            "duplicates": self.duplicates,
+            "not_articles": dict(self.not_articles),
+            "robots_blocked": self.robots_blocked,
+            "retried": self.retried,
+            "errors": dict(self.errors),
+            "warnings": dict(self.warnings),
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
+ProgressCallback = Callable[[CrawlStats, dict[str, int]], None]
+
+
+class CrawlJob:
+    """One crawl run over the store's frontier. ``await CrawlJob(store, settings).run()``."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: CrawlSettings,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.stats = CrawlStats()
+        self._on_progress = on_progress
+        self._politeness = HostPoliteness(settings.host_delay)
+        self._pages = 0
+
+    async def run(self) -> CrawlStats:
+        started = time.monotonic()
+        queued = self.store.start_run()
+        log.info("crawl started: %d URLs queued", queued)
+        async with Fetcher(self.settings) as fetcher:
+            robots = RobotsCache(fetcher, self.settings)
+            await self._loop(fetcher, robots)
+        self.stats.elapsed = time.monotonic() - started
+        log.info("crawl finished: %s", self.stats.as_dict())
+        self._report()
+        return self.stats
+
+    async def _loop(self, fetcher: Fetcher, robots: RobotsCache) -> None:
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                while len(in_flight) < self.settings.concurrency and not self._page_limit_hit():
+                    item = self.store.claim(self._politeness.unavailable_hosts(), time.time())
+                    if item is None:
+                        break
+                    self._politeness.acquire(item.host)
+                    if item.kind is SourceKind.PAGE:
+                        self._pages += 1
+                    in_flight.add(asyncio.create_task(self._process(item, fetcher, robots)))
+                if in_flight:
+                    tick = min(max(self._politeness.seconds_until_next_ready(), 0.01), 1.0)
+                    done, in_flight = await asyncio.wait(
+                        in_flight, timeout=tick, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for task in done:
+                        task.result()  # a bug in _process must surface, not vanish
+                    if done:
+                        self._report()
+                    continue
+                if self._page_limit_hit():
+                    return
+                due = self.store.next_due()
+                if due is None:
+                    return
+                wait = due - time.time()
+                if wait > self.settings.max_retry_wait:
+                    log.info("remaining URLs are due in %.0fs: left for the next run", wait)
+                    return
+                await asyncio.sleep(
+                    min(max(wait, self._politeness.seconds_until_next_ready(), 0.01), 1.0)
+                )
+        finally:
+            for task in in_flight:
+                task.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    def _page_limit_hit(self) -> bool:
+        return bool(self.settings.max_pages) and self._pages >= self.settings.max_pages
+
+    def _report(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self.stats, self.store.frontier_counts())
+
+    # --- one URL ---------------------------------------------------------------
+
+    async def _process(self, item: FrontierItem, fetcher: Fetcher, robots: RobotsCache) -> None:
+        delay: float | None = None
+        try:
+            verdict, robots_fetched = await robots.check(item.url)
+            delay = await robots.crawl_delay(item.url)
+            if verdict is RobotsVerdict.DISALLOWED:
+                self.stats.robots_blocked += 1
+                log.info("robots.txt disallows %s", item.url)
+                self.store.log_fetch(
+                    FetchLog(url=item.url, source_id=item.source_id, outcome="robots_blocked")
+                )
+                self.store.fail(item.id, error="robots.txt disallows")
+                return
+            if verdict is RobotsVerdict.UNAVAILABLE:
+                raise NetworkError(item.url, "robots.txt unavailable")
+            if robots_fetched:  # that was a request to this host too: pause before the next
+                await asyncio.sleep(max(delay or 0.0, self.settings.host_delay))
+            response = await fetcher.fetch(
+                item.url,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                accept=ACCEPT[item.kind],
+            )
+        except FetchError as exc:
+            self._fetch_failed(item, exc)
+            return
+        finally:
+            self._politeness.release(item.host, delay)
+        self.stats.fetched += 1
+        await self._handle(item, response)
+
+    async def _handle(self, item: FrontierItem, response: FetchResponse) -> None:
+        if response.not_modified:
+            self.stats.not_modified += 1
+            self.store.log_fetch(self._fetch_log(item, response, "not_modified"))
+            self._source_health(item, "not modified", ok=True)
+            self.store.complete(item.id)
+            return
+        if item.kind is SourceKind.FEED:
+            self._handle_feed(item, response)
+        elif item.kind is SourceKind.SITEMAP:
+            self._handle_sitemap(item, response)
+        else:
+            await self._handle_page(item, response)
+
+    def _handle_feed(self, item: FrontierItem, response: FetchResponse) -> None:
+        try:
+            feed = parse_feed(response.body, response.final_url)
+        except FeedParseError as exc:
+            self._parse_failed(item, response, exc.code, str(exc))
+            return
+        self.stats.feeds += 1
+        if feed.warning:
+            self.stats.warnings["feed_warning"] += 1
+            log.warning("feed %s parsed with a warning: %s", item.url, feed.warning)
+        if feed.skipped:
+            self.stats.warnings["feed_entries_without_link"] += feed.skipped
+        new = []
+        for entry in feed.entries:
+            hints = {"title": entry.title or "", "published": entry.published or ""}
+            new.append(self._new_url(entry.url, SourceKind.PAGE, item, hints))
+        self._enqueue(new)
+        self.store.log_fetch(self._fetch_log(item, response, "feed"))
+        self._source_health(
+            item, f"ok: {len(feed.entries)} entries", True, feed.title, feed.site_url
+        )
+        self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
+
+    def _handle_sitemap(self, item: FrontierItem, response: FetchResponse) -> None:
+        try:
+            sitemap = parse_sitemap(response.body, response.final_url)
+        except SitemapParseError as exc:
+            self._parse_failed(item, response, exc.code, str(exc))
+            return
+        self.stats.sitemaps += 1
+        if sitemap.skipped:
+            self.stats.warnings["sitemap_invalid_urls"] += sitemap.skipped
+        new = [self._new_url(url, SourceKind.SITEMAP, item, {}) for url in sitemap.sitemaps]
+        for entry in sitemap.pages:
+            hints = {"title": entry.title or "", "published": entry.published or ""}
+            new.append(self._new_url(entry.url, SourceKind.PAGE, item, hints))
+        self._enqueue(new)
+        self.store.log_fetch(self._fetch_log(item, response, "sitemap"))
+        self._source_health(
+            item, f"ok: {len(sitemap.pages)} pages, {len(sitemap.sitemaps)} sitemaps", True
+        )
+        self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
+
+    async def _handle_page(self, item: FrontierItem, response: FetchResponse) -> None:
+        decoded = decode_html(response.body, response.charset)
+        if decoded.mismatch:
+            self.stats.warnings["charset_mismatch"] += 1
+            log.warning(
+                "charset mismatch at %s: declared %s, decoded as %s",
+                item.url,
+                response.charset,
+                decoded.encoding,
+            )
+        hints = {k: v for k, v in item.hints.items() if v}
+        result = await asyncio.to_thread(
+            extract_article, decoded.text, url=response.final_url, hints=hints
+        )
+        if isinstance(result, NotAnArticle):
+            self.stats.not_articles[result.reason] += 1
+            log.info("not an article (%s): %s", result.reason, item.url)
+            self.store.log_fetch(
+                self._fetch_log(item, response, "not_article", error=result.reason, keep_body=True)
+            )
+            self._source_health(item, f"not an article: {result.reason}", ok=True)
+            self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
+            return
+        fetch_id = self.store.log_fetch(self._fetch_log(item, response, "article", keep_body=True))
+        saved = self.store.save_article(
+            result,
+            url=item.url,
+            source_id=item.source_id,
+            fetch_id=fetch_id,
+            published_at=hints.get("published"),
+            content_hash=content_hash(result.text),
+        )
+        if isinstance(saved, DuplicateArticle):
+            self.stats.duplicates += 1
+            log.info("duplicate of article %d: %s", saved.duplicate_of, item.url)
+        elif isinstance(saved, ArticleSaved) and saved.created:
+            self.stats.articles_new += 1
+        else:
+            self.stats.articles_updated += 1
+        self._source_health(item, "ok: article", ok=True)
+        self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
+
+    # --- helpers ---------------------------------------------------------------
+
+    def _new_url(
+        self, url: str, kind: SourceKind, parent: FrontierItem, hints: dict[str, str]
+    ) -> NewURL | None:
+        try:
+            canonical = canonical_url(url)
+        except FetchError as exc:
+            self.stats.warnings["invalid_url"] += 1
+            log.info("skipping invalid URL from %s: %s", parent.url, exc)
+            return None
+        hints = {k: v for k, v in hints.items() if v}
+        return NewURL(canonical, host_of(canonical), kind, parent.source_id, hints)
+
+    def _enqueue(self, urls: list[NewURL | None]) -> None:
+        self.stats.discovered += self.store.enqueue(u for u in urls if u is not None)
+
+    def _fetch_log(
+        self,
+        item: FrontierItem,
+        response: FetchResponse,
+        outcome: str,
+        *,
+        error: str | None = None,
+        keep_body: bool = False,
+    ) -> FetchLog:
+        return FetchLog(
+            url=item.url,
+            source_id=item.source_id,
+            outcome=outcome,
+            status=response.status,
+            final_url=response.final_url,
+            content_type=response.content_type,
+            error=error,
+            elapsed_ms=int(response.elapsed * 1000),
+            body=response.body if keep_body else None,
+        )
+
+    def _source_health(
+        self,
+        item: FrontierItem,
+        status: str,
+        ok: bool,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> None:
+        """Only a source's own URL (not the pages it led to) speaks for its health."""
+        if item.is_source and item.source_id is not None:
+            self.store.update_source(
+                item.source_id, status=status, ok=ok, title=title, site_url=site_url
+            )
+
+    def _parse_failed(
+        self, item: FrontierItem, response: FetchResponse, code: str, message: str
+    ) -> None:
+        self.stats.errors[code] += 1
+        log.warning("%s: %s", code, message)
+        self.store.log_fetch(self._fetch_log(item, response, "error", error=message))
+        self._source_health(item, f"error: {code}", ok=False)
+        self.store.fail(item.id, error=message)
+
+    def _fetch_failed(self, item: FrontierItem, exc: FetchError) -> None:
+        retryable = isinstance(exc, FetchTimeoutError | NetworkError) or (
+            isinstance(exc, HTTPStatusError) and exc.retryable
+        )
+        retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        self.store.log_fetch(
+            FetchLog(
+                url=item.url,
+                source_id=item.source_id,
+                outcome="error",
+                status=status,
+                error=f"{exc.code}: {exc.message}",
+            )
+        )
+        if retryable and item.attempts + 1 < self.settings.max_attempts:
+            self._retry(item, retry_after, f"{exc.code}: {exc.message}")
+            return
+        self.stats.errors[exc.code] += 1
+        log.warning("fetch failed (%s): %s", exc.code, exc)
+        self._source_health(item, f"error: {exc.code}", ok=False)
+        self.store.fail(item.id, error=f"{exc.code}: {exc.message}")
+
+    def _retry(self, item: FrontierItem, retry_after: float | None, error: str) -> None:
+        wait = (
+            retry_after
+            if retry_after is not None
+            else self.settings.retry_backoff * (2**item.attempts)
+        )
+        self.stats.retried += 1
+        log.info("retrying %s in %.1fs (%s)", item.url, wait, error)
+        self.store.retry_later(item.id, not_before=time.time() + wait, error=error)

@@ -1,0 +1,119 @@
+"""The JSON API, under ``/api/v1``, documented at ``/openapi.json`` and ``/docs``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from tidings.errors import NotFoundError
+from tidings.serve.deps import StoreDep
+from tidings.serve.schemas import (
+    ArticleDetail,
+    ArticleList,
+    ArticleSummary,
+    ErrorOut,
+    HealthOut,
+    SourceOut,
+    StatusOut,
+)
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+health_router = APIRouter(tags=["health"])
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such item."}
+}
+
+
+@router.get(
+    "/articles",
+    response_model=ArticleList,
+    summary="List articles, newest first",
+    responses={400: {"model": ErrorOut, "description": "Invalid cursor."}},
+)
+def list_articles(
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    source_id: Annotated[int | None, Query(description="Only this source's articles.")] = None,
+    include_duplicates: Annotated[
+        bool, Query(description="Also list pages whose text duplicates another article.")
+    ] = False,
+) -> ArticleList:
+    """Articles newest first (by publication time, else first-seen time), paged by cursor.
+
+    Items carry an `excerpt`; fetch `/api/v1/articles/{id}` for the full text.
+    """
+    try:
+        page = store.list_articles(
+            limit=limit,
+            cursor=cursor or None,
+            source_id=source_id,
+            include_duplicates=include_duplicates,
+        )
+    except ValueError as exc:
+        raise HTTPException(
+            status_code=400,
+            detail="invalid cursor: pass the next_cursor of a previous page unchanged",
+        ) from exc
+    return ArticleList(
+        items=[ArticleSummary.from_record(a) for a in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_model=ArticleDetail,
+    summary="One article with its full text",
+    responses=_NOT_FOUND,
+)
+def get_article(
+    store: StoreDep, article_id: Annotated[int, Path(description="Article id.")]
+) -> ArticleDetail:
+    try:
+        return ArticleDetail.from_record(store.get_article(article_id))
+    except NotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/sources", response_model=list[SourceOut], summary="List sources with their health")
+def list_sources(store: StoreDep) -> list[SourceOut]:
+    return [SourceOut.from_record(s) for s in store.list_sources()]
+
+
+@router.get(
+    "/sources/{source_id}",
+    response_model=SourceOut,
+    summary="One source with its health",
+    responses=_NOT_FOUND,
+)
+def get_source(
+    store: StoreDep, source_id: Annotated[int, Path(description="Source id.")]
+) -> SourceOut:
+    try:
+        return SourceOut.from_record(store.get_source(source_id))
+    except NotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/status", response_model=StatusOut, summary="Store counts")
+def status(store: StoreDep) -> StatusOut:
+    """Articles, duplicates, sources, crawl frontier per state and schema version."""
+    articles = store.count_articles()
+    return StatusOut(
+        articles=articles,
+        duplicates=store.count_articles(include_duplicates=True) - articles,
+        sources=len(store.list_sources()),
+        frontier=store.frontier_counts(),
+        schema_version=store.schema_version(),
+    )
+
+
+@health_router.get("/healthz", response_model=HealthOut, summary="Liveness check")
+def healthz() -> HealthOut:
+    return HealthOut(ok=True)

@@ -1,0 +1,79 @@
+"""The ASGI application: JSON API, HTML views, static files, security headers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from tidings import __version__
+from tidings.serve import api, web
+from tidings.serve.security import SecurityHeadersMiddleware
+from tidings.store.base import Store
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+DESCRIPTION = """\
+The Tidings news engine: articles crawled and extracted from your sources.
+
+Articles are listed newest first and paged with an opaque `cursor`
+(the `next_cursor` of the previous page). Pages whose text duplicates another
+article are hidden unless `include_duplicates=true`.
+"""
+
+#: Paths answered in JSON even for errors; everything else gets an HTML error page.
+_JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(_JSON_PREFIXES)
+
+
+def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
+    """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``."""
+    app = FastAPI(
+        title=f"{title} API",
+        version=__version__,
+        description=DESCRIPTION,
+        # Swagger UI and ReDoc load their assets from a CDN, which a self-hosted,
+        # offline instance cannot reach: the schema is served at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.title = title
+
+    app.include_router(api.router)
+    app.include_router(api.health_router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request) or exc.status_code not in (400, 404, 405):
+            return await http_exception_handler(request, exc)
+        message = "There is nothing here." if exc.status_code == 404 else str(exc.detail)
+        return web.render_error(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        # /articles/abc is a page that does not exist, not a malformed request.
+        if any(err.get("loc", ("",))[0] == "path" for err in exc.errors()):
+            return web.render_error(request, 404, "There is nothing here.")
+        return web.render_error(request, 400, "That request is not valid.")
+
+    return app

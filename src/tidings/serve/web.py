@@ -1,0 +1,137 @@
+"""Server-rendered HTML: the newest articles, a reader view, sources and their health.
+
+No JavaScript. Every value reaches the page through Jinja's autoescape; article
+text is plain text, split into paragraphs and escaped, never marked safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from tidings.errors import NotFoundError
+from tidings.records import StoredArticle
+from tidings.serve import formatting
+from tidings.serve.deps import StoreDep
+from tidings.serve.schemas import reader_path
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 30
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+    )
+    env.filters.update(
+        human_time=formatting.human_time,
+        absolute_time=formatting.absolute_time,
+        safe_url=formatting.safe_url,
+        language_tag=formatting.language_tag,
+        paragraphs=formatting.paragraphs,
+        excerpt=formatting.excerpt,
+        reader_path=reader_path,
+    )
+    env.tests["english"] = formatting.is_english
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render ``name`` with the context every page needs (site title, root path)."""
+    base = {
+        "site_title": getattr(request.app.state, "title", "Tidings"),
+        "root": request.scope.get("root_path", "").rstrip("/"),
+    }
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:
+    titles = {400: "Bad request", 404: "Not found"}
+    return render(
+        request,
+        "error.html",
+        {"status": status_code, "title": titles.get(status_code, "Error"), "message": message},
+        status_code=status_code,
+    )
+
+
+def _when(article: StoredArticle) -> str:
+    return article.published_at or article.created_at
+
+
+CursorQuery = Annotated[str | None, Query(description="Paging cursor.")]
+
+
+@router.get("/")
+def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTMLResponse:
+    try:
+        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None)
+    except ValueError:
+        return render_error(request, 400, "That page link is invalid. Start from the newest.")
+    return render(
+        request,
+        "index.html",
+        {"articles": page.items, "next_cursor": page.next_cursor, "paged": bool(cursor)},
+    )
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, store: StoreDep, article_id: int) -> HTMLResponse:
+    try:
+        item = store.get_article(article_id)
+    except NotFoundError:
+        return render_error(request, 404, "There is no article here.")
+    original = None
+    if item.duplicate_of is not None:
+        try:
+            original = store.get_article(item.duplicate_of)
+        except NotFoundError:
+            log.warning("article %d is a duplicate of missing %d", item.id, item.duplicate_of)
+    return render(
+        request, "article.html", {"article": item, "original": original, "when": _when(item)}
+    )
+
+
+@router.get("/sources")
+def sources(request: Request, store: StoreDep) -> HTMLResponse:
+    return render(request, "sources.html", {"sources": store.list_sources()})
+
+
+@router.get("/sources/{source_id}")
+def source(
+    request: Request, store: StoreDep, source_id: int, cursor: CursorQuery = None
+) -> HTMLResponse:
+    try:
+        item = store.get_source(source_id)
+    except NotFoundError:
+        return render_error(request, 404, "There is no source here.")
+    try:
+        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None, source_id=source_id)
+    except ValueError:
+        return render_error(request, 400, "That page link is invalid. Start from the newest.")
+    return render(
+        request,
+        "source.html",
+        {
+            "source": item,
+            "articles": page.items,
+            "next_cursor": page.next_cursor,
+            "paged": bool(cursor),
+        },
+    )

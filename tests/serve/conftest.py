@@ -1,0 +1,155 @@
+"""A real SQLite store with a few sources and articles, served on a real socket."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tidings.records import ArticleSaved, DuplicateArticle, ExtractedArticle, SourceKind, SourceSpec
+from tidings.serve import RunningServer, serve_in_background
+from tidings.store import FetchLog, Store, open_store
+
+XSS_TITLE = "Breaking <script>alert(1)</script> news"
+XSS_TEXT = "First line <img src=x onerror=alert(1)>\n\nSecond <script>alert(2)</script> line"
+CHINESE_TEXT = "北京时间今天上午，新的政策正式发布。\n\n专家表示，这将影响数百万人。"
+
+
+@dataclass
+class Corpus:
+    wire_id: int
+    zh_source_id: int
+    #: Non-duplicate English wire articles, newest first.
+    english: list[int] = field(default_factory=list)
+    duplicate_id: int = 0
+    original_id: int = 0
+    chinese_id: int = 0
+    xss_id: int = 0
+    #: Every non-duplicate article, newest first.
+    newest_first: list[int] = field(default_factory=list)
+
+
+def story_text(day: int) -> str:
+    return f"Story {day} opening paragraph.\n\nStory {day} second paragraph. " * 6
+
+
+def save(
+    store: Store,
+    *,
+    url: str,
+    source_id: int | None,
+    title: str | None,
+    text: str,
+    published_at: str | None,
+    language: str | None = "en",
+    authors: tuple[str, ...] = (),
+    image: str | None = None,
+) -> ArticleSaved | DuplicateArticle:
+    fetch_id = store.log_fetch(
+        FetchLog(url=url, source_id=source_id, outcome="ok", status=200, body=b"<html></html>")
+    )
+    article = ExtractedArticle(
+        url=url,
+        canonical_url=url,
+        title=title,
+        text=text,
+        authors=authors,
+        date=published_at[:10] if published_at else None,
+        language=language,
+        image=image,
+        site_name="Example Wire",
+    )
+    return store.save_article(
+        article,
+        url=url,
+        source_id=source_id,
+        fetch_id=fetch_id,
+        published_at=published_at,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def populate(store: Store) -> Corpus:
+    wire, _ = store.add_source(
+        SourceSpec(url="https://wire.example/feed.xml", kind=SourceKind.FEED, title="Wire Feed")
+    )
+    zh, _ = store.add_source(
+        SourceSpec(url="https://zh.example/sitemap.xml", kind=SourceKind.SITEMAP, title="中文日报")
+    )
+    store.update_source(zh.id, status="HTTP 503", ok=False)
+    corpus = Corpus(wire_id=wire.id, zh_source_id=zh.id)
+    for day in range(1, 8):
+        saved = save(
+            store,
+            url=f"https://wire.example/story-{day}",
+            source_id=wire.id,
+            title=f"Story number {day}",
+            text=story_text(day),
+            published_at=f"2024-03-0{day}T09:00:00Z",
+            authors=("Ada Reporter", "Bo Writer"),
+            image="https://img.example/lead.jpg" if day == 7 else None,
+        )
+        assert isinstance(saved, ArticleSaved)
+        corpus.english.insert(0, saved.article_id)
+    corpus.original_id = corpus.english[-1]  # story 1
+    dup = save(
+        store,
+        url="https://mirror.example/copied-story-1",
+        source_id=wire.id,
+        title="Story number 1 (mirror)",
+        text=story_text(1),
+        published_at="2024-03-10T09:00:00Z",
+    )
+    assert isinstance(dup, DuplicateArticle)
+    corpus.duplicate_id = dup.article_id
+    zh_saved = save(
+        store,
+        url="https://zh.example/news/1",
+        source_id=zh.id,
+        title="新政策发布",
+        text=CHINESE_TEXT,
+        published_at="2024-03-08T09:00:00Z",
+        language="zh",
+    )
+    corpus.chinese_id = zh_saved.article_id
+    xss = save(
+        store,
+        url="https://evil.example/x",
+        source_id=wire.id,
+        title=XSS_TITLE,
+        text=XSS_TEXT,
+        published_at="2024-03-09T09:00:00Z",
+        authors=("<script>alert(3)</script>",),
+        image="javascript:alert(4)",
+    )
+    corpus.xss_id = xss.article_id
+    corpus.newest_first = [corpus.xss_id, corpus.chinese_id, *corpus.english]
+    return corpus
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(str(tmp_path / "t.db"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def corpus(store: Store) -> Corpus:
+    return populate(store)
+
+
+@pytest.fixture
+def server(store: Store, corpus: Corpus) -> Iterator[RunningServer]:
+    with serve_in_background(store, "127.0.0.1", 0, title="Test Tidings") as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10.0) as http:
+        yield http

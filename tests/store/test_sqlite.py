@@ -1,0 +1,130 @@
+"""The SQLite store on real files."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tidings.errors import MigrationError, NotFoundError
+from tidings.records import ArticleSaved, DuplicateArticle, ExtractedArticle, SourceKind, SourceSpec
+from tidings.store import NewURL, SQLiteStore, open_store
+
+
+def article(title: str, text: str | None = None, date: str | None = None) -> ExtractedArticle:
+    return ExtractedArticle(
+        url=None, canonical_url=None, title=title, text=text or f"{title} body", date=date
+    )
+
+
+def save(
+    store: SQLiteStore, url: str, title: str, published: str | None = None, text: str | None = None
+) -> object:
+    return store.save_article(
+        article(title, text),
+        url=url,
+        source_id=None,
+        fetch_id=None,
+        published_at=published,
+        content_hash=f"hash:{text or title}",
+    )
+
+
+def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    store = open_store(f"sqlite:///{db}")
+    assert store.schema_version() == 1
+    store.close()
+    again = SQLiteStore(db)  # reopening applies nothing twice
+    assert again.schema_version() == 1
+    again.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 1
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    SQLiteStore(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'now')")
+    with pytest.raises(MigrationError):
+        SQLiteStore(db)
+
+
+def test_sources_are_idempotent_and_removable(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    spec = SourceSpec(url="http://a.example/feed", kind=SourceKind.FEED)
+    first, created = store.add_source(spec)
+    second, created_again = store.add_source(spec)
+    assert created and not created_again and first.id == second.id
+    assert len(store.list_sources()) == 1
+    store.remove_source(first.id)
+    assert store.list_sources() == []
+    with pytest.raises(NotFoundError):
+        store.get_source(first.id)
+
+
+def test_frontier_claims_each_url_once_and_skips_busy_hosts(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    urls = [NewURL(f"http://{h}/p{i}", h, SourceKind.PAGE) for h in ("a", "b") for i in range(2)]
+    assert store.enqueue(urls) == 4
+    assert store.enqueue(urls) == 0  # de-duplicated
+    now = time.time()
+    first = store.claim([], now)
+    assert first is not None and first.host == "a"
+    other = store.claim(["a"], now)
+    assert other is not None and other.host == "b"
+    store.retry_later(other.id, not_before=now + 60, error="429")
+    nxt = store.claim(["a"], now)
+    assert nxt is not None and nxt.url == "http://b/p1"
+    assert store.claim(["a", "b"], now) is None
+    store.complete(first.id, etag='"x"')
+    assert store.frontier_counts() == {"queued": 2, "in_progress": 1, "done": 1, "failed": 0}
+    assert store.next_due() is not None
+    # A new run re-queues what a dead run left in progress.
+    assert store.start_run() == 3
+
+
+def test_articles_page_newest_first_without_overlap(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    for i in range(25):
+        save(store, f"http://a/{i}", f"T{i}", published=f"2026-11-{i + 1:02d}T08:00:00Z")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = store.list_articles(limit=10, cursor=cursor)
+        seen += [a.title or "" for a in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == [f"T{i}" for i in range(24, -1, -1)]
+
+
+def test_future_dates_do_not_pin_an_article_on_top(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    save(store, "http://a/future", "Future", published="2099-01-01T00:00:00Z")
+    save(store, "http://a/now", "Now")
+    titles = [a.title for a in store.list_articles().items]
+    assert titles == ["Now", "Future"]  # same sort time: the newer insert first
+
+
+def test_same_url_updates_in_place_and_same_text_is_a_duplicate(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    first = save(store, "http://a/1", "One", text="shared text")
+    assert isinstance(first, ArticleSaved) and first.created
+    again = save(store, "http://a/1", "One (updated)", text="shared text")
+    assert isinstance(again, ArticleSaved) and not again.created
+    copy = save(store, "http://b/1", "Copy", text="shared text")
+    assert isinstance(copy, DuplicateArticle) and copy.duplicate_of == first.article_id
+    assert store.count_articles() == 1 and store.count_articles(include_duplicates=True) == 2
+    assert store.get_article(first.article_id).title == "One (updated)"
+
+
+def test_events_are_appended(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    store.record_event("click", reader="r1", data={"position": 3})
+    store.record_event("impression", reader="r1")
+    assert store.count_events() == 2 and store.count_events("click") == 1
