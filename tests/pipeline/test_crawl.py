@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ async def test_crawl_delay_is_honoured(store: Store) -> None:
         stats = await crawl(store, settings)
         assert stats.articles_new == 4
         times = sorted(h.at for h in web.hits)
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         assert len(times) == 6  # robots.txt, feed, 4 pages
         assert min(gaps) >= 0.28, gaps
 

@@ -1,0 +1,108 @@
+"""The command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.webserver import TestWeb, article_html
+
+CONTRACT_KEYS = {"title", "text", "authors", "date", "language", "url", "image"}
+
+
+def tidings(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TIDINGS_LOG_LEVEL": "WARNING"}
+    return subprocess.run(
+        [sys.executable, "-m", "tidings", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    out = tidings("--help", cwd=tmp_path).stdout
+    for command in ("demo", "crawl", "serve", "extract", "sources", "status"):
+        assert command in out
+
+
+def test_extract_json_prints_one_line_per_file_in_order(tmp_path: Path) -> None:
+    first = tmp_path / "first.html"
+    first.write_text(
+        article_html("First story").replace(
+            "<head>",
+            "<head><meta property='article:published_time' content='2026-11-20T08:00:00Z'>"
+            "<meta property='og:image' content='/lead.jpg'>",
+        ),
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.html.gz"
+    second.write_bytes(gzip.compress(article_html("Second story").encode()))
+    missing = tmp_path / "missing.html"
+    tiny = tmp_path / "tiny.html"
+    tiny.write_text("<html><body><p>Hi</p></body></html>")
+    result = tidings(
+        "extract", "--json", str(first), str(second), str(missing), str(tiny), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 4
+    assert lines[0]["title"] == "First story" and lines[0]["date"] == "2026-11-20"
+    assert lines[1]["title"] == "Second story"
+    assert "harbour budget" in lines[1]["text"]
+    for line in (lines[0], lines[1], lines[3]):
+        assert CONTRACT_KEYS <= set(line)
+        assert isinstance(line["authors"], list)
+    assert "error" in lines[2] and "missing.html" in lines[2]["error"]
+    assert lines[3]["page_type"] == "not_article"
+
+
+def test_extract_url_option_resolves_relative_links(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        article_html("Linked").replace(
+            "<head>", "<head><meta property='og:image' content='/img/lead.jpg'>"
+        )
+    )
+    result = tidings(
+        "extract", "--json", "--url", "https://news.example/a/1", str(page), cwd=tmp_path
+    )
+    line = json.loads(result.stdout)
+    assert line["url"] == "https://news.example/a/1"
+    assert line["image"] == "https://news.example/img/lead.jpg"
+
+
+def test_sources_add_discovers_feed_and_opml_round_trips(tmp_path: Path) -> None:
+    with TestWeb() as web:
+        web.page(
+            "/",
+            "<html><head><link rel='alternate' type='application/rss+xml' href='/rss.xml'>"
+            "</head><body>Home</body></html>",
+        )
+        web.page(
+            "/rss.xml",
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>",
+            content_type="application/rss+xml",
+        )
+        data = ["--data-dir", str(tmp_path / "d")]
+        added = tidings(
+            *data, "sources", "add", web.url("/"), "--allow-network", "127.0.0.0/8", cwd=tmp_path
+        )
+        assert added.returncode == 0, added.stderr
+        assert "feed" in added.stdout and "/rss.xml" in added.stdout
+    exported = tidings(*data, "sources", "export", cwd=tmp_path)
+    assert "/rss.xml" in exported.stdout and "<opml" in exported.stdout
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(exported.stdout)
+    other = ["--data-dir", str(tmp_path / "other")]
+    imported = tidings(*other, "sources", "import", str(opml), cwd=tmp_path)
+    assert "Imported 1 feeds" in imported.stdout
+    listed = json.loads(tidings(*other, "sources", "list", "--json", cwd=tmp_path).stdout)
+    assert [s["url"] for s in listed] == [web.url("/rss.xml")]
