@@ -256,11 +256,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Demo news web: {len(web.sites)} sites on 127.0.0.1", flush=True)
         store = open_store(str(demo_dir / "tidings.db"))
         try:
+            # One site is added the way a reader would: by its home page, with its
+            # feed autodiscovered; the others by their feed or sitemap URLs.
+            discovered = asyncio.run(add_source(store, web.home_pages[0], crawl))
+            print(f"Autodiscovered {discovered.source.url} from {web.home_pages[0]}")
             for spec in web.sources:
-                store.add_source(spec)
-            # One site is added the way a reader would: by its home page, feed autodiscovered.
-            for home in web.home_pages[:1]:
-                asyncio.run(add_source(store, home, crawl))
+                if spec.url != discovered.source.url:
+                    store.add_source(spec)
             started = time.monotonic()
             stats = run_crawl_with_progress(store, crawl)
             took = time.monotonic() - started

@@ -216,6 +216,9 @@ class ArticleSaved:
     article_id: int
     #: False when an existing article (same URL) was updated in place.
     created: bool
+    #: An article with the same text, published later, that this one replaced as the
+    #: original (it and its copies now point here). None in the usual case.
+    supersedes: int | None = None
 
 
 @dataclass(frozen=True)

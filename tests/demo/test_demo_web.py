@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -251,9 +252,10 @@ def test_chinese_site(web: DemoWeb, client: httpx.Client) -> None:
 
 
 def _extract(client: httpx.Client, url: str) -> dict[str, object]:
-    result = trafilatura.bare_extraction(client.get(url).text, url=url, with_metadata=True)
+    html = client.get(url).text
+    result = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     assert result is not None
-    data: dict[str, object] = result.as_dict()
+    data: dict[str, object] = result if isinstance(result, dict) else result.as_dict()
     return data
 
 
@@ -320,3 +322,16 @@ def test_deterministic() -> None:
         assert page_one.replace(one.sites[0].base_url, "") == page_two.replace(
             two.sites[0].base_url, ""
         )
+
+
+def test_concurrent_requests_are_counted() -> None:
+    with DemoWeb(seed=5) as demo, httpx.Client(timeout=10) as http:
+        urls = [a.url for a in demo.expected_articles] * 2
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda u: http.get(u).status_code, urls))
+        assert statuses == [200] * len(urls)
+        assert all(demo.request_count(u) == 2 for u in urls)
+        log = demo.request_log
+        assert len(log) == len(urls)
+        assert {r.method for r in log} == {"GET"}
+        assert all(r.user_agent and r.user_agent.startswith("python-httpx") for r in log)

@@ -128,3 +128,15 @@ def test_events_are_appended(tmp_path: Path) -> None:
     store.record_event("click", reader="r1", data={"position": 3})
     store.record_event("impression", reader="r1")
     assert store.count_events() == 2 and store.count_events("click") == 1
+
+
+def test_an_earlier_publication_becomes_the_original(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    late = save(store, "http://copy/1", "Copy", published="2026-11-20T10:00:00Z", text="wire")
+    early = save(store, "http://wire/1", "Wire", published="2026-11-20T08:30:00Z", text="wire")
+    assert isinstance(late, ArticleSaved) and isinstance(early, ArticleSaved)
+    assert early.supersedes == late.article_id
+    assert store.get_article(late.article_id).duplicate_of == early.article_id
+    third = save(store, "http://other/1", "Other", published="2026-11-20T12:00:00Z", text="wire")
+    assert isinstance(third, DuplicateArticle) and third.duplicate_of == early.article_id
+    assert [a.url for a in store.list_articles().items] == ["http://wire/1"]

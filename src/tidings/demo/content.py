@@ -47,6 +47,9 @@ class Topic:
     roles: tuple[str, ...]
     stories: tuple[tuple[str, str], ...]
     sentences: tuple[str, ...]
+    #: Extra placeholders, e.g. ``("body", ("a long-period comet", ...))``, so that a
+    #: headline only combines with nouns that make sense in it.
+    slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -274,33 +277,37 @@ EN_TOPICS: dict[str, Topic] = {
             "the Saltmarsh Field Station",
         ),
         things=(
-            "a deep-sea sponge",
-            "a fast-growing seagrass",
-            "a long-period comet",
-            "a soil bacterium",
+            "migrating shorebirds",
             "a colony of cave beetles",
-            "an ancient lake bed",
+            "seasonal algae blooms",
+            "night-flying moths",
+        ),
+        slots=(
+            ("organism", ("a deep-sea sponge", "a fast-growing seagrass", "a kelp forest")),
+            ("body", ("a long-period comet", "a faint icy object", "a pair of small asteroids")),
+            ("microbe", ("a soil bacterium", "a species of moss", "a colony of tiny worms")),
+            ("basin", ("an ancient lake bed", "a peat bog", "a dried-up river delta")),
         ),
         roles=("lead author", "marine biologist", "astronomer", "geochemist"),
         stories=(
             (
-                "Researchers map {thing} that stores carbon {n1} times faster than expected",
-                "Scientists at {org} have found that {thing} locks away carbon about {n1} times "
+                "Researchers map {organism} that stores carbon {n1} times faster than expected",
+                "Scientists at {org} have found that {organism} locks away carbon about {n1} times "
                 "faster than earlier models assumed, according to a study published on {day}.",
             ),
             (
-                "Telescope survey spots {thing} on a {n4}-year orbit",
-                "An automated survey run by {org} has identified {thing} that circles the Sun once "
+                "Telescope survey spots {body} on a {n4}-year orbit",
+                "An automated survey run by {org} has identified {body} that circles the Sun once "
                 "every {n4} years, astronomers said on {day}.",
             ),
             (
-                "Team at {org} revives {thing} frozen for centuries",
-                "Researchers at {org} said on {day} they had revived {thing} recovered from ice "
+                "Team at {org} revives {microbe} frozen for centuries",
+                "Researchers at {org} said on {day} they had revived {microbe} recovered from ice "
                 "cores thought to be several hundred years old.",
             ),
             (
-                "Study of {thing} offers clues to past droughts",
-                "Sediment cores taken from {thing} near {town} record at least {n1} severe "
+                "Study of {basin} offers clues to past droughts",
+                "Sediment cores taken from {basin} near {town} record at least {n1} severe "
                 "droughts, a team from {org} reported on {day}.",
             ),
             (
@@ -334,12 +341,10 @@ EN_TOPICS: dict[str, Topic] = {
             "the Kestrel Bay Mariners",
             "Copper Falls City",
         ),
-        things=(
-            "the regional cup",
-            "the league title",
-            "the autumn marathon",
-            "the rowing championship",
-            "the indoor athletics meet",
+        things=("the regional cup final", "the county shield final", "the league decider"),
+        slots=(
+            ("race", ("the autumn marathon", "the harbour half-marathon", "the fell race")),
+            ("post", ("head coach", "assistant manager", "director of football")),
         ),
         roles=("head coach", "team captain", "club chairman", "sports physiotherapist"),
         stories=(
@@ -349,18 +354,18 @@ EN_TOPICS: dict[str, Topic] = {
                 "of {n4} into celebration.",
             ),
             (
-                "{p1} breaks course record at {thing}",
-                "{p1} set a new course record at {thing} on {day}, finishing {n2} seconds inside "
+                "{p1} breaks course record at {race}",
+                "{p1} set a new course record at {race} on {day}, finishing {n2} seconds inside "
                 "the previous best.",
             ),
             (
-                "{org} appoint {p2} as {r1} on {n3}-year contract",
-                "{org} named {p2} as their new {r1} on {day}, agreeing a {n3}-year contract after "
-                "a search that lasted most of the autumn.",
+                "{org} appoint {p2} as {post} on {n3}-year contract",
+                "{org} named {p2} as their new {post} on {day}, agreeing a {n3}-year contract "
+                "after a search that lasted most of the autumn.",
             ),
             (
                 "Injury crisis leaves {org} short ahead of {thing}",
-                "{org} will travel to {thing} without {n3} regular starters after a run of "
+                "{org} will go into {thing} without {n3} regular starters after a run of "
                 "injuries, the club confirmed on {day}.",
             ),
         ),
@@ -391,7 +396,6 @@ EN_TOPICS: dict[str, Topic] = {
             "a walk-in vaccination service",
             "a new maternity ward",
             "a mobile dental van",
-            "a sleep study",
             "a programme for early dementia screening",
         ),
         roles=(
@@ -452,10 +456,21 @@ EN_TOPICS: dict[str, Topic] = {
             "a season of open-air concerts",
         ),
         roles=("artistic director", "curator", "festival programmer", "critic"),
+        slots=(
+            ("gallery", ("the Harbour Museum of Art", "the Old Customs House Gallery")),
+            (
+                "show",
+                (
+                    "a retrospective of textile art",
+                    "an exhibition of maritime maps",
+                    "a photography exhibition about fishing villages",
+                ),
+            ),
+        ),
         stories=(
             (
-                "{org} opens {thing} with {n2} works on display",
-                "{org} opened {thing} on {day}, bringing together {n2} works from private "
+                "{gallery} opens {show} with {n2} works on display",
+                "{gallery} opened {show} on {day}, bringing together {n2} works from private "
                 "collections and regional archives.",
             ),
             (
@@ -507,8 +522,8 @@ EN_TOPICS: dict[str, Topic] = {
         stories=(
             (
                 "Council approves {thing} after {n1}-hour debate",
-                "{org} approved {thing} late on {day} after a debate that lasted {n1} hours and "
-                "drew a packed public gallery.",
+                "{town} Town Council approved {thing} late on {day} after a debate that lasted "
+                "{n1} hours and drew a packed public gallery.",
             ),
             (
                 "Work on {thing} to start in {month}, costing {money}",
@@ -586,7 +601,8 @@ def _en_context(rng: Random, topic: Topic) -> dict[str, str]:
     roles = _distinct(rng, topic.roles, 2)
     days = _distinct(rng, WEEKDAYS, 2)
     money = f"${rng.randint(2, 95)}.{rng.randint(1, 9)} million"
-    return {
+    slots = {name: rng.choice(options) for name, options in topic.slots}
+    return slots | {
         "p1": people[0],
         "p2": people[1],
         "p3": people[2],
@@ -613,6 +629,12 @@ def _en_context(rng: Random, topic: Topic) -> dict[str, str]:
         "pct": f"{rng.randint(3, 38)} percent",
         "pct2": f"{rng.randint(2, 12)} percent",
     }
+
+
+def _pick_story(rng: Random, topic: Topic, taken: set[str]) -> tuple[str, str]:
+    """A (headline, lead) template pair, preferring templates not used yet."""
+    fresh = [pair for pair in topic.stories if pair[0] not in taken]
+    return rng.choice(fresh or list(topic.stories))
 
 
 def _cap(text: str) -> str:
@@ -647,11 +669,11 @@ def english_story(rng: Random, topic_name: str, taken: set[str]) -> Story:
     topic = EN_TOPICS[topic_name]
     while True:
         ctx = _en_context(rng, topic)
-        title_t, lead_t = rng.choice(topic.stories)
+        title_t, lead_t = _pick_story(rng, topic, taken)
         title = _cap(title_t.format_map(ctx))
         if title not in taken:
             break
-    taken.add(title)
+    taken.update((title, title_t))
     lead = _cap(lead_t.format_map(ctx))
     pool = list(topic.sentences) + rng.sample(list(EN_GENERIC), 6)
     paragraphs = _write_paragraphs(rng, lead, pool, ctx, enough=180, count=word_count)
@@ -690,7 +712,7 @@ ZH_TOPICS: dict[str, Topic] = {
     "business": Topic(
         name="business",
         orgs=("江南新能源集团", "东湖电子公司", "海岸物流公司", "青禾食品公司", "北辰装备集团"),
-        things=("新建的物流园区", "第三季度业绩", "海外销售网络", "智能仓储项目", "新能源货车"),
+        things=("物流园区", "智能仓储基地", "新能源电池工厂", "研发中心"),
         roles=("董事长", "财务总监", "行业分析师", "工厂负责人"),
         stories=(
             (
@@ -722,12 +744,13 @@ ZH_TOPICS: dict[str, Topic] = {
     "tech": Topic(
         name="tech",
         orgs=("星河智能公司", "云帆软件公司", "青鸟机器人公司", "远望卫星公司", "极光芯片公司"),
-        things=("新一代语音助手", "农业无人机", "开源数据库", "家庭储能设备", "低功耗芯片"),
+        things=("新一代语音助手", "农业无人机", "开源数据库", "低功耗芯片"),
         roles=("首席技术官", "产品经理", "研究员", "工程师"),
+        slots=(("device", ("新一代智能手表", "农业无人机", "家庭储能设备")),),
         stories=(
             (
-                "{org}发布{thing} 续航能力提升{pct}",
-                "{org}{day}在{city}发布{thing}，新产品续航能力较上一代提升{pct}，将于下月正式上市。",
+                "{org}发布{device} 续航能力提升{pct}",
+                "{org}{day}在{city}发布{device}，新产品续航能力较上一代提升{pct}，将于下月正式上市。",
             ),
             (
                 "{city}高校团队研发{thing} 已在{n2}个村庄试用",
@@ -753,9 +776,10 @@ ZH_TOPICS: dict[str, Topic] = {
     ),
     "sports": Topic(
         name="sports",
-        orgs=("{city}队", "江城足球俱乐部", "海滨篮球队", "山城排球队", "古都田径队"),
-        things=("全国青年锦标赛", "城市马拉松", "省运会", "联赛总决赛", "冬季越野赛"),
+        orgs=("{city}队", "江城足球俱乐部", "海滨篮球队", "山城排球队"),
+        things=("联赛总决赛", "杯赛四强", "季后赛半决赛"),
         roles=("主教练", "队长", "领队", "体育评论员"),
+        slots=(("race", ("全国青年锦标赛", "冬季越野赛", "省运会田径比赛")),),
         stories=(
             (
                 "{city}城市马拉松鸣枪开跑 {n4}名选手参赛",
@@ -766,8 +790,8 @@ ZH_TOPICS: dict[str, Topic] = {
                 "在{day}晚进行的比赛中，{org}凭借最后时刻的进球主场险胜对手，成功晋级{thing}。",
             ),
             (
-                "{p1}打破{thing}纪录 成绩提高{n2}秒",
-                "在{day}结束的{thing}中，{city}选手{p1}以优异成绩打破赛会纪录，比原纪录快了{n2}秒。",
+                "{p1}打破{race}纪录 成绩提高{n2}秒",
+                "在{day}结束的{race}中，{city}选手{p1}以优异成绩打破赛会纪录，比原纪录快了{n2}秒。",
             ),
         ),
         sentences=(
@@ -786,12 +810,16 @@ ZH_TOPICS: dict[str, Topic] = {
     "culture": Topic(
         name="culture",
         orgs=("{city}博物馆", "{city}大剧院", "市图书馆", "民间艺术研究会", "青年交响乐团"),
-        things=("古代丝绸文物展", "传统戏曲演出季", "非遗手工艺市集", "城市摄影展", "新年音乐会"),
+        things=("传统戏曲演出季", "非遗手工艺市集", "城市摄影展", "新年音乐会"),
         roles=("馆长", "策展人", "艺术总监", "文化学者"),
+        slots=(
+            ("museum", ("{city}博物馆", "市美术馆", "省档案馆")),
+            ("exhibit", ("古代丝绸文物展", "明清书画展", "城市老照片展")),
+        ),
         stories=(
             (
-                "{org}推出{thing} 展出文物{n2}件",
-                "{day}，{org}正式推出{thing}，共展出文物和艺术作品{n2}件，其中不少是首次公开亮相。",
+                "{museum}推出{exhibit} 展出文物{n2}件",
+                "{day}，{museum}正式推出{exhibit}，共展出文物和艺术作品{n2}件，其中不少是首次公开亮相。",
             ),
             (
                 "{city}举办{thing} 吸引{n4}名市民参与",
@@ -807,7 +835,7 @@ ZH_TOPICS: dict[str, Topic] = {
             "不少市民带着孩子前来参观，现场气氛热烈。",
             "{p2}认为，这类活动有助于提升城市的文化品位。",
             "展览期间还将举办讲座、工作坊等配套活动{n1}场。",
-            "据了解，部分展品将在明年春天赴{city}巡展。",
+            "据了解，部分展品将在明年春天赴{city2}巡展。",
             "“希望更多年轻人走进博物馆，了解历史。”{p1}说。",
             "主办方特别设置了无障碍通道和免费讲解服务。",
             "活动采取线上预约方式，每日限流{n4}人。",
@@ -818,7 +846,7 @@ ZH_TOPICS: dict[str, Topic] = {
     "local": Topic(
         name="local",
         orgs=("市交通局", "市住建局", "市卫健委", "区政府", "市城管局"),
-        things=("新开通的公交线路", "老旧小区改造工程", "社区食堂", "滨江绿道", "便民服务中心"),
+        things=("老旧小区改造工程", "滨江绿道建设工程", "雨污分流改造工程", "便民服务中心建设"),
         roles=("负责人", "工作人员", "社区主任", "居民代表"),
         stories=(
             (
@@ -897,6 +925,8 @@ def _zh_context(rng: Random, topic: Topic) -> dict[str, str]:
         "pct": f"{rng.randint(3, 35)}.{rng.randint(1, 9)}%",
     }
     ctx["org"] = rng.choice(topic.orgs).format_map(ctx)
+    for name, options in topic.slots:
+        ctx[name] = rng.choice(options).format_map(ctx)
     return ctx
 
 
@@ -905,11 +935,11 @@ def chinese_story(rng: Random, topic_name: str, taken: set[str]) -> Story:
     topic = ZH_TOPICS[topic_name]
     while True:
         ctx = _zh_context(rng, topic)
-        title_t, lead_t = rng.choice(topic.stories)
+        title_t, lead_t = _pick_story(rng, topic, taken)
         title = title_t.format_map(ctx)
         if title not in taken:
             break
-    taken.add(title)
+    taken.update((title, title_t))
     lead = lead_t.format_map(ctx)
     pool = list(topic.sentences) + rng.sample(list(ZH_GENERIC), 7)
     paragraphs = _write_paragraphs(rng, lead, pool, ctx, enough=320, count=cjk_count)

@@ -80,6 +80,10 @@ class _SiteServer(ThreadingHTTPServer):
         self.recorder = recorder
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client hanging up mid-response is routine for a crawler target; never print.
+        logger.debug("demo web: error serving %s", client_address, exc_info=True)
+
 
 NOT_FOUND = b"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Page not found</title></head>

@@ -40,6 +40,10 @@ CJK_SHARE = 0.3
 MAX_HTML_CHARS = 6_000_000
 #: Pages with more elements than this are rejected as ``too_large`` (news pages have ~5k).
 MAX_ELEMENTS = 100_000
+#: A link text shorter than this (letters and digits) is navigation, not a headline.
+MIN_ANCHOR_CHARS = 8
+#: Above this share of link-text lines, the page is a listing (index, section front).
+MAX_LINK_TEXT_SHARE = 0.5
 
 #: trafilatura settings, chosen by F1 on the ScrapingHub benchmark (bench/extraction_speed.py).
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -303,6 +307,54 @@ def _parse(html: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+#: Share of replacement/control/unassigned characters above which text is garbage.
+MAX_GARBLED_SHARE = 0.02
+
+
+def _anchor_texts(tree: HtmlElement) -> set[str]:
+    """Normalised texts of the page's links (long enough to be headlines)."""
+    texts = set()
+    for anchor in tree.iter("a"):
+        text = _squash(anchor.text_content())
+        if len(text) >= MIN_ANCHOR_CHARS:
+            texts.add(text)
+    return texts
+
+
+def _is_home_page(url: str | None) -> bool:
+    """A site's front page (``/``, ``/index.html``) lists articles; it is not one."""
+    if not url:
+        return False
+    path = urlsplit(url).path.lower()
+    return path in ("", "/") or bool(re.fullmatch(r"/(index|default|home)\.\w+", path))
+
+
+def _link_text_share(text: str, anchors: set[str]) -> float:
+    """Share of the extracted text made of lines that are link texts on the page.
+
+    An index or section page extracts to a list of headlines, each a link; an
+    article's paragraphs are almost never entirely a link.
+    """
+    lines = [_squash(line) for line in text.splitlines()]
+    total = sum(len(line) for line in lines)
+    if not total or not anchors:
+        return 0.0
+    linked = sum(len(line) for line in lines if line in anchors)
+    return linked / total
+
+
+def _garbled(text: str) -> bool:
+    """Text decoded from bytes that were not text (binary, wrong codec beyond repair)."""
+    sample = text[:20_000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd"
+        or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")
+    )
+    return bad > MAX_GARBLED_SHARE * len(sample)
+
+
 # --- public API ----------------------------------------------------------------
 
 
@@ -337,6 +389,7 @@ def extract_article(
 
     canonical = _canonical(tree, url)
     html_lang = _html_lang(tree)
+    anchors = _anchor_texts(tree)
     h1 = _first(tree, "//h1")
     head_title = _first(tree, "//head/title | //title")
 
@@ -378,6 +431,10 @@ def extract_article(
 
     if not article.text:
         return NotAnArticle(url, "empty", article)
+    if _garbled(article.text):
+        return NotAnArticle(url, "garbled", article)
+    if _is_home_page(url) or _link_text_share(article.text, anchors) > MAX_LINK_TEXT_SHARE:
+        return NotAnArticle(url, "listing", article)
     language = detect_language(f"{title or ''}\n{article.text}", html_lang)
     article = replace(article, language=language)
     cjk = cjk_ratio(article.text) > CJK_SHARE

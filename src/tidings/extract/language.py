@@ -79,6 +79,8 @@ def detect_language(text: str, html_lang: str | None = None) -> str | None:
         return script
     lang, prob = _identifier().classify(sample)
     code = str(lang)
+    if len(code) != 2:  # "zxx" (no linguistic content) and the like are not ISO 639-1
+        return declared
     if prob < MIN_CONFIDENCE and declared is not None:
         return declared
     return code

@@ -27,7 +27,6 @@ from tidings.errors import (
 )
 from tidings.extract import content_hash, decode_html, extract_article
 from tidings.records import (
-    ArticleSaved,
     DuplicateArticle,
     FetchResponse,
     FrontierItem,
@@ -196,7 +195,7 @@ class CrawlJob:
             delay = await robots.crawl_delay(item.url)
             if verdict is RobotsVerdict.DISALLOWED:
                 self.stats.robots_blocked += 1
-                log.info("robots.txt disallows %s", item.url)
+                log.debug("robots.txt disallows %s", item.url)
                 self.store.log_fetch(
                     FetchLog(url=item.url, source_id=item.source_id, outcome="robots_blocked")
                 )
@@ -293,7 +292,7 @@ class CrawlJob:
         )
         if isinstance(result, NotAnArticle):
             self.stats.not_articles[result.reason] += 1
-            log.info("not an article (%s): %s", result.reason, item.url)
+            log.debug("not an article (%s): %s", result.reason, item.url)
             self.store.log_fetch(
                 self._fetch_log(item, response, "not_article", error=result.reason, keep_body=True)
             )
@@ -311,8 +310,13 @@ class CrawlJob:
         )
         if isinstance(saved, DuplicateArticle):
             self.stats.duplicates += 1
-            log.info("duplicate of article %d: %s", saved.duplicate_of, item.url)
-        elif isinstance(saved, ArticleSaved) and saved.created:
+            log.debug("duplicate of article %d: %s", saved.duplicate_of, item.url)
+        elif saved.supersedes is not None:
+            # An earlier publication of a text already stored: it becomes the
+            # original and the story count does not change.
+            self.stats.duplicates += 1
+            log.debug("original of article %d: %s", saved.supersedes, item.url)
+        elif saved.created:
             self.stats.articles_new += 1
         else:
             self.stats.articles_updated += 1
@@ -328,7 +332,7 @@ class CrawlJob:
             canonical = canonical_url(url)
         except FetchError as exc:
             self.stats.warnings["invalid_url"] += 1
-            log.info("skipping invalid URL from %s: %s", parent.url, exc)
+            log.debug("skipping invalid URL from %s: %s", parent.url, exc)
             return None
         hints = {k: v for k, v in hints.items() if v}
         return NewURL(canonical, host_of(canonical), kind, parent.source_id, hints)
@@ -410,5 +414,5 @@ class CrawlJob:
             else self.settings.retry_backoff * (2**item.attempts)
         )
         self.stats.retried += 1
-        log.info("retrying %s in %.1fs (%s)", item.url, wait, error)
+        log.debug("retrying %s in %.1fs (%s)", item.url, wait, error)
         self.store.retry_later(item.id, not_before=time.time() + wait, error=error)

@@ -380,10 +380,16 @@ class SQLiteStore(Store):
                 )
                 return ArticleSaved(article_id=int(existing["id"]), created=False)
             original = conn.execute(
-                "SELECT id FROM article WHERE content_hash = ? AND duplicate_of IS NULL"
-                " ORDER BY id LIMIT 1",
+                "SELECT id, published_at FROM article"
+                " WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY id LIMIT 1",
                 (content_hash,),
             ).fetchone()
+            # The first publication of a text is the original, whatever the order
+            # the crawler found the copies in.
+            supersedes = None
+            if original is not None and _earlier(published, original["published_at"]):
+                supersedes = int(original["id"])
+                original = None
             duplicate_of = int(original["id"]) if original is not None else None
             columns = ["url", *fields, "duplicate_of", "sort_at", "created_at", "updated_at"]
             cur = conn.execute(
@@ -392,9 +398,14 @@ class SQLiteStore(Store):
                 (url, *fields.values(), duplicate_of, sort_at, now, now),
             )
             article_id = int(cur.lastrowid or 0)
+            if supersedes is not None:
+                conn.execute(
+                    "UPDATE article SET duplicate_of = ? WHERE content_hash = ? AND id != ?",
+                    (article_id, content_hash, article_id),
+                )
         if duplicate_of is not None:
             return DuplicateArticle(article_id=article_id, duplicate_of=duplicate_of)
-        return ArticleSaved(article_id=article_id, created=True)
+        return ArticleSaved(article_id=article_id, created=True, supersedes=supersedes)
 
     _ARTICLE_SELECT = """
         SELECT a.*, s.title AS source_title FROM article a
@@ -500,6 +511,11 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
         return sort_at, int(article_id)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"invalid cursor {cursor!r}") from exc
+
+
+def _earlier(candidate: str | None, current: str | None) -> bool:
+    """Whether ``candidate`` (normalised UTC timestamp) is known to precede ``current``."""
+    return candidate is not None and current is not None and candidate < current
 
 
 def _statements(sql: str) -> list[str]:
