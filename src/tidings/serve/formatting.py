@@ -10,6 +10,8 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from tidings.timestamps import parse_timestamp
+
 EXCERPT_CHARS = 300
 
 _SPACE = re.compile(r"\s+")
@@ -59,21 +61,9 @@ def safe_url(value: str | None) -> str | None:
     return value.strip()
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def human_time(value: str | None, now: datetime | None = None) -> str:
     """``5 min ago``, ``3 h ago``, ``2 days ago``, else ``23 Nov 2026``."""
-    when = parse_time(value)
+    when = parse_timestamp(value)
     if when is None:
         return value or ""
     now = now or datetime.now(UTC)
@@ -94,7 +84,7 @@ def human_time(value: str | None, now: datetime | None = None) -> str:
 
 def absolute_time(value: str | None) -> str:
     """``23 Nov 2026, 10:00 UTC`` (or the raw value if it is not a timestamp)."""
-    when = parse_time(value)
+    when = parse_timestamp(value)
     if when is None:
         return value or ""
     if len(value or "") == 10:  # a bare date

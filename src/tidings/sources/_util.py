@@ -114,29 +114,6 @@ def html_to_text(markup: str | None) -> str | None:
     return collapse(fragment.text_content())
 
 
-def to_utc_iso(value: str | None) -> str | None:
-    """A W3C/ISO 8601 date or datetime as an ISO 8601 UTC string; ``None`` if unparsable.
-
-    Date-only values and datetimes without an offset are taken as UTC.
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if re.fullmatch(r"\d{4}", value):
-        value += "-01-01"
-    elif re.fullmatch(r"\d{4}-\d{2}", value):
-        value += "-01"
-    try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat()
-
-
 def struct_to_utc_iso(value: Any) -> str | None:
     """A feedparser ``*_parsed`` value (a UTC ``time.struct_time``) as ISO 8601 UTC."""
     if value is None:

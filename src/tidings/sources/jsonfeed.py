@@ -8,7 +8,8 @@ from typing import Any
 
 from tidings.errors import FeedParseError
 from tidings.records import FeedEntry, ParsedFeed
-from tidings.sources._util import collapse, html_to_text, http_url, to_utc_iso
+from tidings.sources._util import collapse, html_to_text, http_url
+from tidings.timestamps import utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,8 @@ def _entry(item: dict[str, Any], feed_url: str, feed_authors: tuple[str, ...]) -
     return FeedEntry(
         url=link,
         title=collapse(_str(item.get("title"))),
-        published=to_utc_iso(_str(item.get("date_published")))
-        or to_utc_iso(_str(item.get("date_modified"))),
+        published=utc_iso(_str(item.get("date_published")))
+        or utc_iso(_str(item.get("date_modified"))),
         # Per the spec, items without authors inherit the feed's.
         authors=_authors(item) or feed_authors,
         summary=summary,

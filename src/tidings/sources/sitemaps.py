@@ -21,8 +21,8 @@ from tidings.sources._util import (
     local_name,
     parse_xml,
     skip_prolog,
-    to_utc_iso,
 )
+from tidings.timestamps import utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,14 @@ def _parse_urlset(root: Any) -> ParsedSitemap:
         if news is not None:
             news_fields = _children(news)
             title = _text(news_fields.get("title"))
-            published = to_utc_iso(_text(news_fields.get("publication_date")))
+            published = utc_iso(_text(news_fields.get("publication_date")))
             publication = news_fields.get("publication")
             if publication is not None:
                 language = _text(_children(publication).get("language"))
         pages.append(
             SitemapEntry(
                 url=loc,
-                lastmod=to_utc_iso(_text(fields.get("lastmod"))),
+                lastmod=utc_iso(_text(fields.get("lastmod"))),
                 title=title,
                 published=published,
                 language=language,

@@ -15,7 +15,6 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +33,10 @@ from tidings.records import (
 )
 from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
 from tidings.store.migrations import MIGRATIONS
+from tidings.timestamps import utc_iso, utcnow_iso
 from tidings.urls import host_of
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def normalise_timestamp(value: str | None) -> str | None:
-    """Any ISO 8601 date or datetime → ``YYYY-MM-DDTHH:MM:SS+00:00`` (UTC), else None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class SQLiteStore(Store):
@@ -137,7 +120,7 @@ class SQLiteStore(Store):
                     conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, utcnow()),
+                    (migration.version, migration.name, utcnow_iso()),
                 )
 
     def schema_version(self) -> int:
@@ -153,7 +136,7 @@ class SQLiteStore(Store):
     """
 
     def add_source(self, spec: SourceSpec) -> tuple[Source, bool]:
-        now = utcnow()
+        now = utcnow_iso()
         with self._tx() as conn:
             cur = conn.execute(
                 "INSERT INTO source (url, kind, title, site_url, added_at) VALUES (?, ?, ?, ?, ?)"
@@ -208,13 +191,13 @@ class SQLiteStore(Store):
                 " error_count = CASE WHEN ? THEN 0 ELSE error_count + 1 END,"
                 " title = COALESCE(title, ?), site_url = COALESCE(site_url, ?)"
                 " WHERE id = ?",
-                (utcnow(), status, ok, title, site_url, source_id),
+                (utcnow_iso(), status, ok, title, site_url, source_id),
             )
 
     # --- frontier --------------------------------------------------------------
 
     def enqueue(self, urls: Iterable[NewURL]) -> int:
-        now = utcnow()
+        now = utcnow_iso()
         rows = [
             (
                 u.url,
@@ -265,7 +248,7 @@ class SQLiteStore(Store):
                 return None
             conn.execute(
                 "UPDATE url SET state = 'in_progress', updated_at = ? WHERE id = ?",
-                (utcnow(), row["id"]),
+                (utcnow_iso(), row["id"]),
             )
         return FrontierItem(
             id=row["id"],
@@ -288,7 +271,7 @@ class SQLiteStore(Store):
                 "UPDATE url SET state = 'done', attempts = 0, last_error = NULL,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
                 " updated_at = ? WHERE id = ?",
-                (etag, last_modified, utcnow(), item_id),
+                (etag, last_modified, utcnow_iso(), item_id),
             )
 
     def retry_later(self, item_id: int, *, not_before: float, error: str) -> None:
@@ -296,7 +279,7 @@ class SQLiteStore(Store):
             conn.execute(
                 "UPDATE url SET state = 'queued', attempts = attempts + 1, not_before = ?,"
                 " last_error = ?, updated_at = ? WHERE id = ?",
-                (not_before, error, utcnow(), item_id),
+                (not_before, error, utcnow_iso(), item_id),
             )
 
     def fail(self, item_id: int, *, error: str) -> None:
@@ -304,7 +287,7 @@ class SQLiteStore(Store):
             conn.execute(
                 "UPDATE url SET state = 'failed', attempts = attempts + 1, last_error = ?,"
                 " updated_at = ? WHERE id = ?",
-                (error, utcnow(), item_id),
+                (error, utcnow_iso(), item_id),
             )
 
     def frontier_counts(self) -> dict[str, int]:
@@ -336,7 +319,7 @@ class SQLiteStore(Store):
                     fetch.error,
                     fetch.elapsed_ms,
                     body,
-                    utcnow(),
+                    utcnow_iso(),
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -351,8 +334,8 @@ class SQLiteStore(Store):
         published_at: str | None,
         content_hash: str,
     ) -> SaveResult:
-        now = utcnow()
-        published = normalise_timestamp(published_at) or normalise_timestamp(article.date)
+        now = utcnow_iso()
+        published = utc_iso(published_at) or utc_iso(article.date)
         # A future publication time (bad metadata) must not pin an article on top.
         sort_at = min(published, now) if published else now
         fields = {
@@ -484,7 +467,13 @@ class SQLiteStore(Store):
             cur = conn.execute(
                 "INSERT INTO event (kind, article_id, reader, data, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (kind, article_id, reader, json.dumps(data or {}, ensure_ascii=False), utcnow()),
+                (
+                    kind,
+                    article_id,
+                    reader,
+                    json.dumps(data or {}, ensure_ascii=False),
+                    utcnow_iso(),
+                ),
             )
             return int(cur.lastrowid or 0)
 
