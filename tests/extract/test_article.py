@@ -202,3 +202,28 @@ def test_content_hash() -> None:
         "The Council voted on Wednesday. It passed by 7 votes to 2."
     )
     assert len(content_hash(text)) == 64
+
+
+def _listing_page() -> str:
+    items = "".join(
+        f"<li><h2><a href='/news/{i}'>Council approves plan number {i} for the harbour "
+        f"district after a long public consultation</a></h2></li>"
+        for i in range(12)
+    )
+    return (
+        "<html><head><title>Latest news</title></head><body><main><h1>Latest news</h1>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
+
+
+def test_a_page_of_headline_links_is_a_listing() -> None:
+    result = extract_article(_listing_page(), url="https://news.example/section/local")
+    assert isinstance(result, NotAnArticle) and result.reason == "listing"
+
+
+def test_a_site_front_page_is_a_listing() -> None:
+    # Even a front page that reads like an article (a lead story in full) lists news.
+    assert isinstance(extract_article(_page(), url=URL), ExtractedArticle)
+    for url in ("https://news.example/", "https://news.example/index.html"):
+        result = extract_article(_page(), url=url)
+        assert isinstance(result, NotAnArticle) and result.reason == "listing"

@@ -51,7 +51,9 @@ class SiteProfile:
     theme: int
     tz: timezone = UTC
     crawl_delay: float | None = None
-    has_sitemap: bool = False
+    #: Every demo site publishes a news sitemap index; a site without a feed is
+    #: subscribed to through it.
+    has_sitemap: bool = True
 
 
 PROFILES: tuple[SiteProfile, ...] = (
@@ -66,7 +68,7 @@ PROFILES: tuple[SiteProfile, ...] = (
                 "Your town, your news, since 1921", theme=2),
     SiteProfile("meridian", "Meridian Science Review", "en", "en-GB", None,
                 ("science", "health", "science", "tech"), 6,
-                "Research news, explained", theme=3, has_sitemap=True),
+                "Research news, explained", theme=3),
     SiteProfile("dongan", "东岸日报", "zh", "zh-CN", "rss",
                 ("business", "tech", "sports", "culture", "local"), 8,
                 "东岸日报 — 权威、及时的城市新闻", theme=4, tz=CHINA_TZ),

@@ -44,6 +44,9 @@ MAX_ELEMENTS = 100_000
 MIN_ANCHOR_CHARS = 8
 #: Above this share of link-text lines, the page is a listing (index, section front).
 MAX_LINK_TEXT_SHARE = 0.5
+#: A short page with at least this many links of headline length is a listing.
+MIN_HEADLINE_CHARS = 15
+MIN_LISTING_HEADLINES = 8
 
 #: trafilatura settings, chosen by F1 on the ScrapingHub benchmark (bench/extraction_speed.py).
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -439,7 +442,10 @@ def extract_article(
     article = replace(article, language=language)
     cjk = cjk_ratio(article.text) > CJK_SHARE
     if len(article.text) < (MIN_CHARS_CJK if cjk else MIN_CHARS):
-        return NotAnArticle(url, "too_short", article)
+        # Little text of its own but many headline links: an index or section page.
+        headlines = sum(1 for text in anchors if len(text) >= MIN_HEADLINE_CHARS)
+        reason = "listing" if headlines >= MIN_LISTING_HEADLINES else "too_short"
+        return NotAnArticle(url, reason, article)
     return article
 
 
