@@ -24,6 +24,7 @@ from tidings.errors import (
     HTTPStatusError,
     NetworkError,
     SitemapParseError,
+    StoreError,
 )
 from tidings.extract import content_hash, decode_html, extract_article
 from tidings.records import (
@@ -157,7 +158,7 @@ class CrawlJob:
                         in_flight, timeout=tick, return_when=asyncio.FIRST_COMPLETED
                     )
                     for task in done:
-                        task.result()  # a bug in _process must surface, not vanish
+                        task.result()  # a store failure must stop the run, not vanish
                     if done:
                         self._report()
                     continue
@@ -217,7 +218,15 @@ class CrawlJob:
         finally:
             self._politeness.release(item.host, delay)
         self.stats.fetched += 1
-        await self._handle(item, response)
+        try:
+            await self._handle(item, response)
+        except StoreError:
+            raise  # the store cannot be written (disk full...): stop, nothing half-done
+        except Exception as exc:
+            # A bug met on one page must not stop the crawl: record it, go on.
+            log.exception("internal error while processing %s", item.url)
+            self.stats.errors["internal_error"] += 1
+            self.store.fail(item.id, error=f"internal_error: {type(exc).__name__}: {exc}")
 
     async def _handle(self, item: FrontierItem, response: FetchResponse) -> None:
         if response.not_modified:
