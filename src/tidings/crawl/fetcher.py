@@ -13,6 +13,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -75,15 +76,20 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: Collection[str] | None = None,
+        max_bytes: int | None = None,
+        truncate: bool = False,
     ) -> FetchResponse:
         """GET ``url``. Returns a 2xx or 304 response; raises a ``FetchError`` otherwise.
 
         ``accept``: media types (``text/html``...) the caller can use; another type
         raises ``UnsupportedContentTypeError`` before the body is read.
+        ``max_bytes``: this call's body cap (default: the settings'); past it the fetch
+        fails with ``TooLargeError``, or with ``truncate`` returns the first bytes.
         """
+        limits = _BodyLimit(max_bytes or self.settings.max_bytes, truncate)
         try:
             async with asyncio.timeout(self.settings.total_timeout):
-                return await self._fetch(url, etag, last_modified, accept)
+                return await self._fetch(url, etag, last_modified, accept, limits)
         except TimeoutError as exc:
             raise FetchTimeoutError(
                 url, f"no complete response within {self.settings.total_timeout:g}s"
@@ -103,6 +109,7 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
         accept: Collection[str] | None,
+        limits: _BodyLimit,
     ) -> FetchResponse:
         started = time.monotonic()
         headers = {"Accept": _accept_header(accept)}
@@ -130,7 +137,7 @@ class Fetcher:
                     hops.append(target)
                     current = target
                     continue
-                return await self._complete(url, current, response, accept, started, hops)
+                return await self._complete(url, current, response, accept, limits, started, hops)
             finally:
                 await response.aclose()
 
@@ -147,6 +154,7 @@ class Fetcher:
         final_url: str,
         response: httpx.Response,
         accept: Collection[str] | None,
+        limits: _BodyLimit,
         started: float,
         hops: list[str],
     ) -> FetchResponse:
@@ -175,18 +183,27 @@ class Fetcher:
             )
         if accept is not None and content_type and content_type not in accept:
             raise UnsupportedContentTypeError(url, f"unexpected content type {content_type}")
-        limit = self.settings.max_bytes
+        limit = limits.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isdigit() and int(declared) > limit and not limits.truncate:
             raise TooLargeError(url, f"Content-Length {declared} exceeds {limit} bytes")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > limit:
-                raise TooLargeError(url, f"body exceeds {limit} bytes")
+                if not limits.truncate:
+                    raise TooLargeError(url, f"body exceeds {limit} bytes")
+                chunks.append(chunk[: len(chunk) - (size - limit)])
+                break
             chunks.append(chunk)
         return build(b"".join(chunks))
+
+
+@dataclass(frozen=True)
+class _BodyLimit:
+    max_bytes: int
+    truncate: bool
 
 
 def _accept_header(accept: Collection[str] | None) -> str:

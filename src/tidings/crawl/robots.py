@@ -87,7 +87,9 @@ class RobotsCache:
         now = time.monotonic()
         self.fetches += 1
         try:
-            response = await self._fetcher.fetch(robots_url)
+            response = await self._fetcher.fetch(
+                robots_url, max_bytes=MAX_ROBOTS_BYTES, truncate=True
+            )
         except HTTPStatusError as exc:
             if 400 <= exc.status < 500 and exc.status != 429:
                 return _Entry(None, False, now + self._settings.robots_ttl)
@@ -98,7 +100,7 @@ class RobotsCache:
         except FetchError as exc:
             log.warning("robots.txt unavailable (%s): %s", exc.code, robots_url)
             return _Entry(None, True, now + UNAVAILABLE_TTL)
-        text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+        text = response.body.decode("utf-8", errors="replace")
         try:
             rules = Protego.parse(text)
         except Exception as exc:  # protego is lenient; garbage must still not stop a crawl
