@@ -231,3 +231,52 @@ class DuplicateArticle:
 
 
 SaveResult = ArticleSaved | DuplicateArticle
+
+
+# --- language processing -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation or place named in an article."""
+
+    #: The most frequent surface form, as written.
+    text: str
+    #: ``person``, ``organization`` or ``place``.
+    label: str
+    #: A stable key (NFKC, case-folded, ...) so mentions across articles match.
+    normalized: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What the language stage found in one article."""
+
+    article_id: int
+    language: str | None
+    #: L2-normalised float32 vector (``numpy.ndarray.tobytes()``), and its model.
+    embedding: bytes | None
+    embed_model: str | None
+    #: MinHash signature for near-duplicate detection.
+    minhash: bytes | None
+    entities: tuple[Entity, ...] = ()
+    keywords: tuple[str, ...] = ()
+    topic: str | None = None
+    topic_score: float | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event as covered by several articles (outlets, languages)."""
+
+    id: int
+    #: Member article ids in the order they joined.
+    members: tuple[int, ...]
+    representative: int
+    first_published: str | None
+    last_published: str | None
+    languages: tuple[str, ...] = ()
+    #: (normalised entity, number of members naming it), most named first.
+    entities: tuple[tuple[str, int], ...] = ()

@@ -11,6 +11,7 @@ import pytest
 from tidings.errors import MigrationError, NotFoundError
 from tidings.records import ArticleSaved, DuplicateArticle, ExtractedArticle, SourceKind, SourceSpec
 from tidings.store import NewURL, SQLiteStore, open_store
+from tidings.store.migrations import MIGRATIONS
 
 
 def article(title: str, text: str | None = None, date: str | None = None) -> ExtractedArticle:
@@ -35,14 +36,16 @@ def save(
 def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     store = open_store(f"sqlite:///{db}")
-    assert store.schema_version() == 1
+    latest = MIGRATIONS[-1].version
+    assert store.schema_version() == latest
     store.close()
     again = SQLiteStore(db)  # reopening applies nothing twice
-    assert again.schema_version() == 1
+    assert again.schema_version() == latest
     again.close()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 1
+        applied = conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
+        assert applied == len(MIGRATIONS)
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

@@ -9,10 +9,11 @@ re-running a crawl after a crash never duplicates a source, URL or article.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from tidings.records import (
+    ArticleAnalysis,
     ExtractedArticle,
     FrontierItem,
     SaveResult,
@@ -20,6 +21,7 @@ from tidings.records import (
     SourceKind,
     SourceSpec,
     StoredArticle,
+    Story,
 )
 
 
@@ -178,6 +180,51 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def raw_html(self, article_id: int) -> bytes | None:
         """The raw HTML the article was extracted from, decompressed."""
+
+    # --- language processing ---------------------------------------------------
+
+    @abc.abstractmethod
+    def articles_to_process(self, limit: int) -> list[StoredArticle]:
+        """Articles not analysed yet, oldest first (duplicates included)."""
+
+    @abc.abstractmethod
+    def save_analysis(
+        self, analysis: ArticleAnalysis, *, near_duplicate_of: int | None = None
+    ) -> None:
+        """Store an article's analysis (idempotent). ``near_duplicate_of`` links the
+        article, and any copies of it, to an earlier near-identical article."""
+
+    @abc.abstractmethod
+    def get_analysis(self, article_id: int) -> ArticleAnalysis | None: ...
+
+    @abc.abstractmethod
+    def iter_analyses(self, *, published_after: str | None = None) -> Iterator[ArticleAnalysis]:
+        """Stored analyses (embedding and signature included), oldest first; only
+        articles published (or first seen) after ``published_after`` if given."""
+
+    @abc.abstractmethod
+    def save_stories(
+        self, changed: Sequence[Story], removed: Sequence[int], state: dict[str, str]
+    ) -> None:
+        """Rewrite changed stories (members included), delete removed ones, and keep
+        the language stage's small state, in one transaction."""
+
+    @abc.abstractmethod
+    def load_stories(self, *, active_after: str | None = None) -> list[Story]:
+        """Stories, oldest first; only those with a member after ``active_after``."""
+
+    @abc.abstractmethod
+    def nlp_state(self) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def get_story(self, story_id: int) -> Story:
+        """Raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def story_of(self, article_id: int) -> Story | None: ...
+
+    @abc.abstractmethod
+    def count_stories(self) -> int: ...
 
     # --- events ----------------------------------------------------------------
 

@@ -108,4 +108,66 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX event_kind ON event (kind, created_at);
         """,
     ),
+    Migration(
+        2,
+        "language processing: analyses, entities, stories, near-duplicates",
+        """
+        -- How an article was found to duplicate another: 'exact' (same normalised
+        -- text) or 'near' (MinHash: re-wrapped, lightly edited, truncated copies).
+        ALTER TABLE article ADD COLUMN duplicate_kind TEXT;
+        UPDATE article SET duplicate_kind = 'exact' WHERE duplicate_of IS NOT NULL;
+
+        CREATE TABLE article_nlp (
+            article_id   INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+            language     TEXT,
+            embedding    BLOB,
+            embed_model  TEXT,
+            minhash      BLOB,
+            entities     TEXT NOT NULL DEFAULT '[]',
+            keywords     TEXT NOT NULL DEFAULT '[]',
+            topic        TEXT,
+            topic_score  REAL,
+            summary      TEXT,
+            processed_at TEXT NOT NULL
+        );
+        CREATE INDEX article_nlp_topic ON article_nlp (topic);
+
+        CREATE TABLE article_entity (
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            label      TEXT NOT NULL,
+            normalized TEXT NOT NULL,
+            text       TEXT NOT NULL,
+            count      INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (article_id, label, normalized)
+        );
+        CREATE INDEX article_entity_key ON article_entity (normalized, label);
+
+        -- Stories: the same event across outlets and languages. Ids come from the
+        -- clusterer and stay stable; merged-away stories are deleted.
+        CREATE TABLE story (
+            id                INTEGER PRIMARY KEY,
+            representative_id INTEGER REFERENCES article(id) ON DELETE SET NULL,
+            size              INTEGER NOT NULL,
+            first_published   TEXT,
+            last_published    TEXT,
+            languages         TEXT NOT NULL DEFAULT '[]',
+            entities          TEXT NOT NULL DEFAULT '[]',
+            updated_at        TEXT NOT NULL
+        );
+        CREATE INDEX story_recent ON story (last_published DESC);
+
+        CREATE TABLE story_member (
+            article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+            story_id   INTEGER NOT NULL REFERENCES story(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL
+        );
+        CREATE INDEX story_member_story ON story_member (story_id, position);
+
+        -- Small key/value state of the language stage (e.g. the clusterer's clock).
+        CREATE TABLE nlp_state (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -8,6 +8,7 @@ transaction, so a crash between two calls leaves a consistent database.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -20,8 +21,10 @@ from typing import Any
 
 from tidings.errors import MigrationError, NotFoundError, StoreError
 from tidings.records import (
+    ArticleAnalysis,
     ArticleSaved,
     DuplicateArticle,
+    Entity,
     ExtractedArticle,
     FrontierItem,
     SaveResult,
@@ -29,6 +32,7 @@ from tidings.records import (
     SourceKind,
     SourceSpec,
     StoredArticle,
+    Story,
     URLState,
 )
 from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
@@ -374,16 +378,21 @@ class SQLiteStore(Store):
                 supersedes = int(original["id"])
                 original = None
             duplicate_of = int(original["id"]) if original is not None else None
-            columns = ["url", *fields, "duplicate_of", "sort_at", "created_at", "updated_at"]
+            kind = "exact" if duplicate_of is not None else None
+            columns = [
+                "url", *fields, "duplicate_of", "duplicate_kind", "sort_at", "created_at",
+                "updated_at",
+            ]  # fmt: skip
             cur = conn.execute(
                 f"INSERT INTO article ({', '.join(columns)})"
                 f" VALUES ({', '.join('?' * len(columns))})",
-                (url, *fields.values(), duplicate_of, sort_at, now, now),
+                (url, *fields.values(), duplicate_of, kind, sort_at, now, now),
             )
             article_id = int(cur.lastrowid or 0)
             if supersedes is not None:
                 conn.execute(
-                    "UPDATE article SET duplicate_of = ? WHERE content_hash = ? AND id != ?",
+                    "UPDATE article SET duplicate_of = ?, duplicate_kind = 'exact'"
+                    " WHERE content_hash = ? AND id != ?",
                     (article_id, content_hash, article_id),
                 )
         if duplicate_of is not None:
@@ -453,6 +462,182 @@ class SQLiteStore(Store):
             return None
         return zlib.decompress(row["body"])
 
+    # --- language processing ---------------------------------------------------
+
+    def articles_to_process(self, limit: int) -> list[StoredArticle]:
+        rows = (
+            self._conn()
+            .execute(
+                self._ARTICLE_SELECT + " LEFT JOIN article_nlp n ON n.article_id = a.id"
+                " WHERE n.article_id IS NULL ORDER BY a.id LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
+        return [_article(row) for row in rows]
+
+    def save_analysis(
+        self, analysis: ArticleAnalysis, *, near_duplicate_of: int | None = None
+    ) -> None:
+        entities = [dataclasses.asdict(e) for e in analysis.entities]
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO article_nlp (article_id, language, embedding, embed_model, minhash,"
+                " entities, keywords, topic, topic_score, summary, processed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET language = excluded.language,"
+                " embedding = excluded.embedding, embed_model = excluded.embed_model,"
+                " minhash = excluded.minhash, entities = excluded.entities,"
+                " keywords = excluded.keywords, topic = excluded.topic,"
+                " topic_score = excluded.topic_score, summary = excluded.summary,"
+                " processed_at = excluded.processed_at",
+                (
+                    analysis.article_id,
+                    analysis.language,
+                    analysis.embedding,
+                    analysis.embed_model,
+                    analysis.minhash,
+                    json.dumps(entities, ensure_ascii=False),
+                    json.dumps(list(analysis.keywords), ensure_ascii=False),
+                    analysis.topic,
+                    analysis.topic_score,
+                    analysis.summary,
+                    utcnow_iso(),
+                ),
+            )
+            conn.execute("DELETE FROM article_entity WHERE article_id = ?", (analysis.article_id,))
+            conn.executemany(
+                "INSERT INTO article_entity (article_id, label, normalized, text, count)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
+                [
+                    (analysis.article_id, e.label, e.normalized, e.text, e.count)
+                    for e in analysis.entities
+                ],
+            )
+            if near_duplicate_of is not None and near_duplicate_of != analysis.article_id:
+                # The copy and whatever already pointed at it now point at the original.
+                conn.execute(
+                    "UPDATE article SET duplicate_of = ?, duplicate_kind = 'near'"
+                    " WHERE id = ? AND duplicate_of IS NULL",
+                    (near_duplicate_of, analysis.article_id),
+                )
+                conn.execute(
+                    "UPDATE article SET duplicate_of = ? WHERE duplicate_of = ?",
+                    (near_duplicate_of, analysis.article_id),
+                )
+
+    def get_analysis(self, article_id: int) -> ArticleAnalysis | None:
+        row = (
+            self._conn()
+            .execute("SELECT * FROM article_nlp WHERE article_id = ?", (article_id,))
+            .fetchone()
+        )
+        return None if row is None else _analysis(row)
+
+    def iter_analyses(self, *, published_after: str | None = None) -> Iterator[ArticleAnalysis]:
+        sql = "SELECT n.* FROM article_nlp n JOIN article a ON a.id = n.article_id"
+        params: tuple[Any, ...] = ()
+        if published_after is not None:
+            sql += " WHERE a.sort_at > ?"
+            params = (published_after,)
+        for row in self._conn().execute(sql + " ORDER BY n.article_id", params):
+            yield _analysis(row)
+
+    def save_stories(
+        self, changed: Sequence[Story], removed: Sequence[int], state: dict[str, str]
+    ) -> None:
+        now = utcnow_iso()
+        with self._tx() as conn:
+            for story_id in removed:
+                conn.execute("DELETE FROM story WHERE id = ?", (story_id,))
+            for story in changed:
+                conn.execute(
+                    "INSERT INTO story (id, representative_id, size, first_published,"
+                    " last_published, languages, entities, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                    " representative_id = excluded.representative_id, size = excluded.size,"
+                    " first_published = excluded.first_published,"
+                    " last_published = excluded.last_published,"
+                    " languages = excluded.languages, entities = excluded.entities,"
+                    " updated_at = excluded.updated_at",
+                    (
+                        story.id,
+                        story.representative,
+                        len(story.members),
+                        story.first_published,
+                        story.last_published,
+                        json.dumps(list(story.languages)),
+                        json.dumps([list(e) for e in story.entities], ensure_ascii=False),
+                        now,
+                    ),
+                )
+                conn.execute("DELETE FROM story_member WHERE story_id = ?", (story.id,))
+                conn.executemany(
+                    "INSERT INTO story_member (article_id, story_id, position) VALUES (?, ?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
+                    " position = excluded.position",
+                    [(a, story.id, i) for i, a in enumerate(story.members)],
+                )
+            conn.executemany(
+                "INSERT INTO nlp_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(state.items()),
+            )
+
+    def load_stories(self, *, active_after: str | None = None) -> list[Story]:
+        sql = "SELECT * FROM story"
+        params: tuple[Any, ...] = ()
+        if active_after is not None:
+            sql += " WHERE last_published > ?"
+            params = (active_after,)
+        conn = self._conn()
+        stories = []
+        for row in conn.execute(sql + " ORDER BY id", params).fetchall():
+            stories.append(self._story(conn, row))
+        return stories
+
+    def _story(self, conn: sqlite3.Connection, row: sqlite3.Row) -> Story:
+        members = tuple(
+            int(r[0])
+            for r in conn.execute(
+                "SELECT article_id FROM story_member WHERE story_id = ? ORDER BY position",
+                (row["id"],),
+            )
+        )
+        return Story(
+            id=row["id"],
+            members=members,
+            representative=row["representative_id"],
+            first_published=row["first_published"],
+            last_published=row["last_published"],
+            languages=tuple(json.loads(row["languages"])),
+            entities=tuple((str(e), int(n)) for e, n in json.loads(row["entities"])),
+        )
+
+    def nlp_state(self) -> dict[str, str]:
+        return {
+            row["key"]: row["value"]
+            for row in self._conn().execute("SELECT key, value FROM nlp_state")
+        }
+
+    def get_story(self, story_id: int) -> Story:
+        conn = self._conn()
+        row = conn.execute("SELECT * FROM story WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with id {story_id}")
+        return self._story(conn, row)
+
+    def story_of(self, article_id: int) -> Story | None:
+        row = (
+            self._conn()
+            .execute("SELECT story_id FROM story_member WHERE article_id = ?", (article_id,))
+            .fetchone()
+        )
+        return None if row is None else self.get_story(int(row[0]))
+
+    def count_stories(self) -> int:
+        return int(self._conn().execute("SELECT COUNT(*) FROM story").fetchone()[0])
+
     # --- events ----------------------------------------------------------------
 
     def record_event(
@@ -507,8 +692,25 @@ def _earlier(candidate: str | None, current: str | None) -> bool:
     return candidate is not None and current is not None and candidate < current
 
 
+def _analysis(row: sqlite3.Row) -> ArticleAnalysis:
+    return ArticleAnalysis(
+        article_id=row["article_id"],
+        language=row["language"],
+        embedding=row["embedding"],
+        embed_model=row["embed_model"],
+        minhash=row["minhash"],
+        entities=tuple(Entity(**e) for e in json.loads(row["entities"])),
+        keywords=tuple(json.loads(row["keywords"])),
+        topic=row["topic"],
+        topic_score=row["topic_score"],
+        summary=row["summary"],
+    )
+
+
 def _statements(sql: str) -> list[str]:
-    return [part.strip() for part in sql.split(";") if part.strip()]
+    """Split a migration into statements (``--`` comments dropped first: they may hold ``;``)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [part.strip() for part in code.split(";") if part.strip()]
 
 
 def _source(row: sqlite3.Row) -> Source:
