@@ -143,3 +143,60 @@ def test_an_earlier_publication_becomes_the_original(tmp_path: Path) -> None:
     third = save(store, "http://other/1", "Other", published="2026-11-20T12:00:00Z", text="wire")
     assert isinstance(third, DuplicateArticle) and third.duplicate_of == early.article_id
     assert [a.url for a in store.list_articles().items] == ["http://wire/1"]
+
+
+def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
+    from tidings.records import ArticleAnalysis, Entity, Story
+
+    db = tmp_path / "t.db"
+    store = SQLiteStore(db)
+    ids = []
+    for i, text in enumerate(["alpha story", "beta story", "alpha story, re-wrapped"]):
+        saved = save(
+            store, f"http://a/{i}", f"T{i}", published=f"2026-11-2{i}T08:00:00Z", text=text
+        )
+        assert isinstance(saved, ArticleSaved)
+        ids.append(saved.article_id)
+    assert [a.id for a in store.articles_to_process(10)] == ids
+    vector = bytes(range(16))
+    entity = Entity(text="Ostrava", label="place", normalized="ostrava", count=2)
+    for article_id in ids:
+        store.save_analysis(
+            ArticleAnalysis(
+                article_id, "en", vector, "e5", b"sig", (entity,), ("kw",), "world", 0.9, "Summary."
+            ),
+            near_duplicate_of=ids[0] if article_id == ids[2] else None,
+        )
+    assert store.articles_to_process(10) == []
+    store.save_stories(
+        [
+            Story(
+                7,
+                (ids[0], ids[2]),
+                ids[0],
+                "2026-11-20T08:00:00+00:00",
+                "2026-11-22T08:00:00+00:00",
+                ("en",),
+                (("ostrava", 2),),
+            )
+        ],
+        removed=[],
+        state={"next_story_id": "8"},
+    )
+    store.close()
+
+    reopened = SQLiteStore(db)  # everything survives a restart
+    analysis = reopened.get_analysis(ids[1])
+    assert analysis is not None and analysis.embedding == vector
+    assert analysis.entities == (entity,) and analysis.topic == "world"
+    assert [a.article_id for a in reopened.iter_analyses()] == ids
+    assert [a.article_id for a in reopened.iter_analyses(published_after="2026-11-21")] == ids[1:]
+    copy = reopened.get_article(ids[2])
+    assert copy.duplicate_of == ids[0]
+    assert reopened.count_articles() == 2
+    story = reopened.story_of(ids[2])
+    assert story is not None and story.id == 7 and story.members == (ids[0], ids[2])
+    assert reopened.nlp_state() == {"next_story_id": "8"}
+    assert reopened.load_stories(active_after="2026-11-23") == []
+    reopened.save_stories([], removed=[7], state={})
+    assert reopened.count_stories() == 0 and reopened.story_of(ids[0]) is None
