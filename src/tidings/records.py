@@ -265,6 +265,8 @@ class ArticleAnalysis:
     topic: str | None = None
     topic_score: float | None = None
     summary: str | None = None
+    #: Entity keys and language-independent anchors the story clusterer used.
+    story_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -160,35 +160,44 @@ def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
     assert [a.id for a in store.articles_to_process(10)] == ids
     vector = bytes(range(16))
     entity = Entity(text="Ostrava", label="place", normalized="ostrava", count=2)
-    for article_id in ids:
-        store.save_analysis(
+    analyses = [
+        (
             ArticleAnalysis(
-                article_id, "en", vector, "e5", b"sig", (entity,), ("kw",), "world", 0.9, "Summary."
+                article_id,
+                "en",
+                vector,
+                "e5",
+                b"sig",
+                (entity,),
+                ("kw",),
+                "world",
+                0.9,
+                "Summary.",
+                ("ostrava", "#12"),
             ),
-            near_duplicate_of=ids[0] if article_id == ids[2] else None,
+            ids[0] if article_id == ids[2] else None,
         )
-    assert store.articles_to_process(10) == []
-    store.save_stories(
-        [
-            Story(
-                7,
-                (ids[0], ids[2]),
-                ids[0],
-                "2026-11-20T08:00:00+00:00",
-                "2026-11-22T08:00:00+00:00",
-                ("en",),
-                (("ostrava", 2),),
-            )
-        ],
-        removed=[],
-        state={"next_story_id": "8"},
+        for article_id in ids
+    ]
+    story = Story(
+        7,
+        (ids[0], ids[2]),
+        ids[0],
+        "2026-11-20T08:00:00+00:00",
+        "2026-11-22T08:00:00+00:00",
+        ("en",),
+        (("ostrava", 2),),
     )
+    store.save_analyses(analyses, stories=[story], state={"next_story_id": "8"})
+    store.save_analyses(analyses, stories=[story])  # idempotent
+    assert store.articles_to_process(10) == []
     store.close()
 
     reopened = SQLiteStore(db)  # everything survives a restart
     analysis = reopened.get_analysis(ids[1])
     assert analysis is not None and analysis.embedding == vector
     assert analysis.entities == (entity,) and analysis.topic == "world"
+    assert analysis.story_terms == ("ostrava", "#12")
     assert [a.article_id for a in reopened.iter_analyses()] == ids
     assert [a.article_id for a in reopened.iter_analyses(published_after="2026-11-21")] == ids[1:]
     copy = reopened.get_article(ids[2])
@@ -198,5 +207,5 @@ def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
     assert story is not None and story.id == 7 and story.members == (ids[0], ids[2])
     assert reopened.nlp_state() == {"next_story_id": "8"}
     assert reopened.load_stories(active_after="2026-11-23") == []
-    reopened.save_stories([], removed=[7], state={})
+    reopened.save_analyses([], removed_stories=[7])
     assert reopened.count_stories() == 0 and reopened.story_of(ids[0]) is None

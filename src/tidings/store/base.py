@@ -188,11 +188,21 @@ class Store(abc.ABC):
         """Articles not analysed yet, oldest first (duplicates included)."""
 
     @abc.abstractmethod
-    def save_analysis(
-        self, analysis: ArticleAnalysis, *, near_duplicate_of: int | None = None
+    def save_analyses(
+        self,
+        analyses: Sequence[tuple[ArticleAnalysis, int | None]],
+        *,
+        stories: Sequence[Story] = (),
+        removed_stories: Sequence[int] = (),
+        state: dict[str, str] | None = None,
     ) -> None:
-        """Store an article's analysis (idempotent). ``near_duplicate_of`` links the
-        article, and any copies of it, to an earlier near-identical article."""
+        """Store a batch of the language stage's results in one transaction.
+
+        Each analysis comes with the article it near-duplicates (or None): the
+        article, and any copies of it, are then linked to that one. ``stories`` are
+        rewritten whole (members included), ``removed_stories`` deleted, and
+        ``state`` (small key/values such as the clusterer's clock) kept. Idempotent.
+        """
 
     @abc.abstractmethod
     def get_analysis(self, article_id: int) -> ArticleAnalysis | None: ...
@@ -201,13 +211,6 @@ class Store(abc.ABC):
     def iter_analyses(self, *, published_after: str | None = None) -> Iterator[ArticleAnalysis]:
         """Stored analyses (embedding and signature included), oldest first; only
         articles published (or first seen) after ``published_after`` if given."""
-
-    @abc.abstractmethod
-    def save_stories(
-        self, changed: Sequence[Story], removed: Sequence[int], state: dict[str, str]
-    ) -> None:
-        """Rewrite changed stories (members included), delete removed ones, and keep
-        the language stage's small state, in one transaction."""
 
     @abc.abstractmethod
     def load_stories(self, *, active_after: str | None = None) -> list[Story]:

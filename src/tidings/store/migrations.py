@@ -125,6 +125,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             minhash      BLOB,
             entities     TEXT NOT NULL DEFAULT '[]',
             keywords     TEXT NOT NULL DEFAULT '[]',
+            -- Entity keys and cross-language anchors the story clusterer matched on.
+            story_terms  TEXT NOT NULL DEFAULT '[]',
             topic        TEXT,
             topic_score  REAL,
             summary      TEXT,

@@ -476,55 +476,23 @@ class SQLiteStore(Store):
         )
         return [_article(row) for row in rows]
 
-    def save_analysis(
-        self, analysis: ArticleAnalysis, *, near_duplicate_of: int | None = None
+    def save_analyses(
+        self,
+        analyses: Sequence[tuple[ArticleAnalysis, int | None]],
+        *,
+        stories: Sequence[Story] = (),
+        removed_stories: Sequence[int] = (),
+        state: dict[str, str] | None = None,
     ) -> None:
-        entities = [dataclasses.asdict(e) for e in analysis.entities]
         with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO article_nlp (article_id, language, embedding, embed_model, minhash,"
-                " entities, keywords, topic, topic_score, summary, processed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (article_id) DO UPDATE SET language = excluded.language,"
-                " embedding = excluded.embedding, embed_model = excluded.embed_model,"
-                " minhash = excluded.minhash, entities = excluded.entities,"
-                " keywords = excluded.keywords, topic = excluded.topic,"
-                " topic_score = excluded.topic_score, summary = excluded.summary,"
-                " processed_at = excluded.processed_at",
-                (
-                    analysis.article_id,
-                    analysis.language,
-                    analysis.embedding,
-                    analysis.embed_model,
-                    analysis.minhash,
-                    json.dumps(entities, ensure_ascii=False),
-                    json.dumps(list(analysis.keywords), ensure_ascii=False),
-                    analysis.topic,
-                    analysis.topic_score,
-                    analysis.summary,
-                    utcnow_iso(),
-                ),
-            )
-            conn.execute("DELETE FROM article_entity WHERE article_id = ?", (analysis.article_id,))
+            for analysis, near_duplicate_of in analyses:
+                _save_analysis(conn, analysis, near_duplicate_of)
+            _save_stories(conn, stories, removed_stories)
             conn.executemany(
-                "INSERT INTO article_entity (article_id, label, normalized, text, count)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
-                [
-                    (analysis.article_id, e.label, e.normalized, e.text, e.count)
-                    for e in analysis.entities
-                ],
+                "INSERT INTO nlp_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list((state or {}).items()),
             )
-            if near_duplicate_of is not None and near_duplicate_of != analysis.article_id:
-                # The copy and whatever already pointed at it now point at the original.
-                conn.execute(
-                    "UPDATE article SET duplicate_of = ?, duplicate_kind = 'near'"
-                    " WHERE id = ? AND duplicate_of IS NULL",
-                    (near_duplicate_of, analysis.article_id),
-                )
-                conn.execute(
-                    "UPDATE article SET duplicate_of = ? WHERE duplicate_of = ?",
-                    (near_duplicate_of, analysis.article_id),
-                )
 
     def get_analysis(self, article_id: int) -> ArticleAnalysis | None:
         row = (
@@ -542,47 +510,6 @@ class SQLiteStore(Store):
             params = (published_after,)
         for row in self._conn().execute(sql + " ORDER BY n.article_id", params):
             yield _analysis(row)
-
-    def save_stories(
-        self, changed: Sequence[Story], removed: Sequence[int], state: dict[str, str]
-    ) -> None:
-        now = utcnow_iso()
-        with self._tx() as conn:
-            for story_id in removed:
-                conn.execute("DELETE FROM story WHERE id = ?", (story_id,))
-            for story in changed:
-                conn.execute(
-                    "INSERT INTO story (id, representative_id, size, first_published,"
-                    " last_published, languages, entities, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                    " representative_id = excluded.representative_id, size = excluded.size,"
-                    " first_published = excluded.first_published,"
-                    " last_published = excluded.last_published,"
-                    " languages = excluded.languages, entities = excluded.entities,"
-                    " updated_at = excluded.updated_at",
-                    (
-                        story.id,
-                        story.representative,
-                        len(story.members),
-                        story.first_published,
-                        story.last_published,
-                        json.dumps(list(story.languages)),
-                        json.dumps([list(e) for e in story.entities], ensure_ascii=False),
-                        now,
-                    ),
-                )
-                conn.execute("DELETE FROM story_member WHERE story_id = ?", (story.id,))
-                conn.executemany(
-                    "INSERT INTO story_member (article_id, story_id, position) VALUES (?, ?, ?)"
-                    " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
-                    " position = excluded.position",
-                    [(a, story.id, i) for i, a in enumerate(story.members)],
-                )
-            conn.executemany(
-                "INSERT INTO nlp_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                list(state.items()),
-            )
 
     def load_stories(self, *, active_after: str | None = None) -> list[Story]:
         sql = "SELECT * FROM story"
@@ -692,6 +619,91 @@ def _earlier(candidate: str | None, current: str | None) -> bool:
     return candidate is not None and current is not None and candidate < current
 
 
+def _save_analysis(
+    conn: sqlite3.Connection, analysis: ArticleAnalysis, near_duplicate_of: int | None
+) -> None:
+    entities = [dataclasses.asdict(e) for e in analysis.entities]
+    conn.execute(
+        "INSERT INTO article_nlp (article_id, language, embedding, embed_model, minhash,"
+        " entities, keywords, story_terms, topic, topic_score, summary, processed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (article_id) DO UPDATE SET language = excluded.language,"
+        " embedding = excluded.embedding, embed_model = excluded.embed_model,"
+        " minhash = excluded.minhash, entities = excluded.entities,"
+        " keywords = excluded.keywords, story_terms = excluded.story_terms,"
+        " topic = excluded.topic,"
+        " topic_score = excluded.topic_score, summary = excluded.summary,"
+        " processed_at = excluded.processed_at",
+        (
+            analysis.article_id,
+            analysis.language,
+            analysis.embedding,
+            analysis.embed_model,
+            analysis.minhash,
+            json.dumps(entities, ensure_ascii=False),
+            json.dumps(list(analysis.keywords), ensure_ascii=False),
+            json.dumps(list(analysis.story_terms), ensure_ascii=False),
+            analysis.topic,
+            analysis.topic_score,
+            analysis.summary,
+            utcnow_iso(),
+        ),
+    )
+    conn.execute("DELETE FROM article_entity WHERE article_id = ?", (analysis.article_id,))
+    conn.executemany(
+        "INSERT INTO article_entity (article_id, label, normalized, text, count)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
+        [(analysis.article_id, e.label, e.normalized, e.text, e.count) for e in analysis.entities],
+    )
+    if near_duplicate_of is not None and near_duplicate_of != analysis.article_id:
+        # The copy and whatever already pointed at it now point at the original.
+        conn.execute(
+            "UPDATE article SET duplicate_of = ?, duplicate_kind = 'near'"
+            " WHERE id = ? AND duplicate_of IS NULL",
+            (near_duplicate_of, analysis.article_id),
+        )
+        conn.execute(
+            "UPDATE article SET duplicate_of = ? WHERE duplicate_of = ?",
+            (near_duplicate_of, analysis.article_id),
+        )
+
+
+def _save_stories(
+    conn: sqlite3.Connection, changed: Sequence[Story], removed: Sequence[int]
+) -> None:
+    now = utcnow_iso()
+    for story_id in removed:
+        conn.execute("DELETE FROM story WHERE id = ?", (story_id,))
+    for story in changed:
+        conn.execute(
+            "INSERT INTO story (id, representative_id, size, first_published,"
+            " last_published, languages, entities, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " representative_id = excluded.representative_id, size = excluded.size,"
+            " first_published = excluded.first_published,"
+            " last_published = excluded.last_published,"
+            " languages = excluded.languages, entities = excluded.entities,"
+            " updated_at = excluded.updated_at",
+            (
+                story.id,
+                story.representative,
+                len(story.members),
+                story.first_published,
+                story.last_published,
+                json.dumps(list(story.languages)),
+                json.dumps([list(e) for e in story.entities], ensure_ascii=False),
+                now,
+            ),
+        )
+        conn.execute("DELETE FROM story_member WHERE story_id = ?", (story.id,))
+        conn.executemany(
+            "INSERT INTO story_member (article_id, story_id, position) VALUES (?, ?, ?)"
+            " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
+            " position = excluded.position",
+            [(a, story.id, i) for i, a in enumerate(story.members)],
+        )
+
+
 def _analysis(row: sqlite3.Row) -> ArticleAnalysis:
     return ArticleAnalysis(
         article_id=row["article_id"],
@@ -704,6 +716,7 @@ def _analysis(row: sqlite3.Row) -> ArticleAnalysis:
         topic=row["topic"],
         topic_score=row["topic_score"],
         summary=row["summary"],
+        story_terms=tuple(json.loads(row["story_terms"])),
     )
 
 
