@@ -21,6 +21,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CJK = re.compile(
     r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
 )
+_SPACE = re.compile(r"\s")
+_LETTER = re.compile(r"[^\W\d_]")
 _LANG_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_].*)?$")
 
 
@@ -44,7 +46,7 @@ def normalize_lang_tag(tag: str | None) -> str | None:
 
 def cjk_ratio(text: str) -> float:
     """Share of non-space characters that are Chinese, Japanese or Korean script."""
-    letters = sum(1 for ch in text if not ch.isspace())
+    letters = len(text) - len(_SPACE.findall(text))
     if not letters:
         return 0.0
     return len(_CJK.findall(text)) / letters
@@ -56,7 +58,7 @@ def _script_language(sample: str) -> str | None:
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
     total = han + kana + hangul
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = len(_LETTER.findall(sample))
     if not letters or total / letters < 0.5:
         return None
     if hangul > total / 2:

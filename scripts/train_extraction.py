@@ -1,0 +1,133 @@
+"""Choose the text-merge parameters of ``tidings.extract.text`` on the training split.
+
+    .venv/bin/python scripts/train_extraction.py [--write]
+
+Runs both trafilatura candidates (precision; recall/fast) once on the *training* half
+(``split_of`` in ``bench/extraction.py``) of the ScrapingHub and trafilatura-eval pages,
+then grid-searches ``min_extra_chars`` x ``max_boilerplate_chars`` for the best mean of
+the two datasets' own text F1 (4-gram shingle F1; segment F1). Prints every setting's
+train and held-back scores (the held-back ones are for the record, never for choosing)
+and, with ``--write``, writes the winner to ``src/tidings/extract/models/text_merge.py``.
+Deterministic: no randomness, the split is a hash of the page key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = ROOT / "src" / "tidings" / "extract" / "models" / "text_merge.py"
+GRID_EXTRA = (0, 60, 80, 100, 150, 250, 100_000)
+GRID_BOILERPLATE = (0, 80, 150, 400)
+
+
+def _bench() -> ModuleType:
+    path = ROOT / "bench" / "extraction.py"
+    spec = importlib.util.spec_from_file_location("tidings_bench_extraction", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _candidates(pages: list[Any]) -> list[tuple[str, str, frozenset[str]]]:
+    """(precision text, recall text, link texts) of each page."""
+    from tidings.extract import decode_html
+    from tidings.extract.article import _parse
+    from tidings.extract.pagetype import anchor_texts
+    from tidings.extract.text import _run
+
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for page in pages:
+        tree = _parse(decode_html(page.html).text)
+        if tree is None:
+            out.append(("", "", frozenset()))
+            continue
+        links = anchor_texts(tree)
+        url = page.url or None
+        precise = _run(copy.deepcopy(tree), url, with_metadata=False, favor_precision=True)
+        recall = _run(tree, url, with_metadata=False, favor_recall=True, fast=True)
+        precise_text = (precise.text or "") if precise else ""
+        recall_text = (recall.text or "") if recall else ""
+        out.append((precise_text, recall_text, links))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="write the chosen parameters")
+    args = parser.parse_args(argv)
+    bench = _bench()
+    if not bench.DATA.is_dir():
+        print(f"no gold data at {bench.DATA}; nothing to train on")
+        return 0
+    sys.path.insert(0, str(ROOT / "src"))
+    logging.disable(logging.WARNING)
+    from tidings.extract.text import MergeParams, merge_candidates
+
+    data: dict[str, tuple[list[Any], list[tuple[str, str, frozenset[str]]]]] = {}
+    for name, loader in (
+        ("scrapinghub", bench.load_scrapinghub),
+        ("trafilatura-eval", bench.load_trafilatura_eval),
+    ):
+        pages = loader(bench.DATA)
+        data[name] = (pages, _candidates(pages))
+        print(f"{name}: {len(pages)} pages, candidates computed", file=sys.stderr)
+
+    def text_f1(name: str, split: str, params: MergeParams) -> float:
+        pages, cands = data[name]
+        chosen = [
+            (page, merge_candidates(p, r, params, links))
+            for page, (p, r, links) in zip(pages, cands, strict=True)
+            if bench.split_of(name, page.key) == split
+        ]
+        if name == "scrapinghub":
+            return float(sum(bench.shingle_f1(pg.gold["body"], t) for pg, t in chosen)) / len(
+                chosen
+            )
+        tp = fp = fn = 0
+        for page, text in chosen:
+            a, b, c, _ = bench.segment_counts(page.gold, text)
+            tp, fp, fn = tp + a, fp + b, fn + c
+        return 2 * tp / (2 * tp + fp + fn)
+
+    best: tuple[float, MergeParams] | None = None
+    print("min_extra max_boiler | train SH  train TE  mean | test SH  test TE")
+    for extra in GRID_EXTRA:
+        for boiler in GRID_BOILERPLATE:
+            params = MergeParams(extra, boiler)
+            train = [text_f1(n, "train", params) for n in data]
+            test = [text_f1(n, "test", params) for n in data]
+            mean = sum(train) / len(train)
+            print(
+                f"{extra:>9} {boiler:>10} | {train[0]:.4f}  {train[1]:.4f}  {mean:.4f} | "
+                f"{test[0]:.4f}  {test[1]:.4f}"
+            )
+            if best is None or mean > best[0]:
+                best = (mean, params)
+    assert best is not None
+    print(f"chosen on train: {best[1]} (mean train F1 {best[0]:.4f})")
+    if args.write:
+        TARGET.write_text(
+            '"""Text-merge parameters. Generated by scripts/train_extraction.py; do not edit."""\n'
+            "\n"
+            "#: Grid-searched on the training split (split_of in bench/extraction.py) of the\n"
+            "#: ScrapingHub and trafilatura-eval pages: mean of the two datasets' text F1.\n"
+            f"MIN_EXTRA_CHARS = {best[1].min_extra_chars}\n"
+            f"MAX_BOILERPLATE_CHARS = {best[1].max_boilerplate_chars}\n",
+            encoding="utf-8",
+        )
+        print(f"written to {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Metadata fields of an article page: title, authors, publication day, lead image."""

@@ -1,0 +1,1 @@
+"""Small committed parameters and weights, produced by scripts/train_extraction.py."""

@@ -1,0 +1,186 @@
+"""Main text: two trafilatura candidates combined line by line, then boilerplate lines cut.
+
+Candidates (see ``bench/extraction.py`` for how each scores alone):
+
+- *precision*: trafilatura with ``favor_precision`` and its own readability/jusText
+  fallbacks; the best single candidate on ScrapingHub, but it drops paragraphs.
+- *recall*: trafilatura with ``favor_recall`` in ``fast`` mode (no fallbacks); finds
+  the paragraphs the first misses, with more boilerplate.
+
+The combination keeps every line of the precision candidate and adds, at its place in
+the recall candidate's order, each recall-only line that looks like prose (at least
+``min_extra_chars`` long, ending like a sentence). Then lines that are short
+boilerplate (``Read more: …``, ``Lesen Sie auch``, ``Kategorie:``…), calls to sign up
+for a newsletter or follow an account, and lines that are whole link texts of headline
+length (related articles) are dropped. The parameters come from ``models/text_merge.py``,
+chosen by ``scripts/train_extraction.py`` on the training half of the shared gold data.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from tidings.extract.models import text_merge
+from tidings.extract.pagetype import squash
+
+__all__ = ["MergeParams", "TextResult", "extract_text", "merge_candidates"]
+
+LOGGER = logging.getLogger(__name__)
+
+#: trafilatura settings shared by both candidates.
+COMMON_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "deduplicate": False,
+}
+
+_SENTENCE_END = frozenset('.!?"“”»«)…:;。！？」』）')
+
+BOILERPLATE_LINE = re.compile(
+    r"^\W*(?:read more|read also|also read|more on this|lesen sie (?:auch|mehr)"
+    r"|auch interessant|das könnte sie auch interessieren|lea (?:más|también)"
+    r"|le puede interesar|te puede interesar|lire aussi|à lire aussi|leggi anche"
+    r"|weitere (?:informationen|infos|themen|artikel|beiträge|news)"
+    r"|mehr (?:zum thema|dazu|infos)|related(?: articles| stories| posts)?|see also"
+    r"|you may also like|recommended|sign up for|subscribe to our|newsletter"
+    r"|kategorie|kategorien|category|categories|filed under|tags?|schlagw(?:orte|örter)"
+    r"|stichw(?:orte|örter)|bewerten|teilen|share (?:this|on)|quelle|source|fotos?|photos?"
+    r"|bildquelle|image|copyright|©|release date|posted (?:in|on|by)|veröffentlicht"
+    r"|zuletzt aktualisiert|advertisement|anzeige|werbung|follow us|folgen sie uns"
+    r"|click here|hier klicken|weiterlesen|zum artikel|previous|next|vorheriger|nächster"
+    r"|zurück|back to)\b",
+    re.IGNORECASE,
+)
+
+
+#: Newsletter, follow and sign-up calls (the whole line is the call, up to 250 characters).
+CALL_TO_ACTION_LINE = re.compile(
+    r"\bnewsletters?\b|\bsign up\b|\bsubscribe\b|\binbox\b|\bfollow us\b"
+    r"|\bfollow (?:him|her|them) on\b|@\w+ on twitter",
+    re.IGNORECASE,
+)
+MAX_CALL_TO_ACTION_CHARS = 250
+#: A line that is, whole, the text of a link this long (squashed) is a related link.
+MIN_LINK_LINE_CHARS = 30
+
+
+@dataclass(frozen=True)
+class MergeParams:
+    #: shortest recall-only line added to the precision candidate
+    min_extra_chars: int = 100
+    #: longest line that may be dropped as boilerplate (0: no filter)
+    max_boilerplate_chars: int = 150
+
+
+def merge_params() -> MergeParams:
+    return MergeParams(text_merge.MIN_EXTRA_CHARS, text_merge.MAX_BOILERPLATE_CHARS)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def drop_boilerplate(
+    lines: list[str], max_chars: int, links: frozenset[str] = frozenset()
+) -> list[str]:
+    """Lines without short boilerplate, calls to action and related-article links.
+
+    ``links`` are the page's link texts, squashed (``pagetype.anchor_texts``).
+    """
+    kept = []
+    for line in lines:
+        if len(line) <= max_chars and BOILERPLATE_LINE.search(line):
+            continue
+        if len(line) <= MAX_CALL_TO_ACTION_CHARS and CALL_TO_ACTION_LINE.search(line):
+            continue
+        if links:
+            key = squash(line)
+            if len(key) >= MIN_LINK_LINE_CHARS and key in links:
+                continue
+        kept.append(line)
+    return kept
+
+
+def merge_candidates(
+    precise: str,
+    recall: str,
+    params: MergeParams | None = None,
+    links: frozenset[str] = frozenset(),
+) -> str:
+    """The precision candidate plus the recall candidate's prose lines, in page order."""
+    params = params or merge_params()
+    base, extra = _lines(precise), _lines(recall)
+    if not base:
+        return "\n".join(drop_boilerplate(extra, params.max_boilerplate_chars, links))
+    in_base, in_extra = set(base), set(extra)
+    merged: list[str] = []
+    position = 0  # next line of ``base`` not yet placed
+    for line in extra:
+        if line in in_base:
+            # place the base lines that precede this one (those the recall run lacks)
+            while position < len(base) and base[position] != line:
+                if base[position] not in in_extra:
+                    merged.append(base[position])
+                position += 1
+            merged.append(line)
+            position = min(position + 1, len(base))
+        elif len(line) >= params.min_extra_chars and line[-1] in _SENTENCE_END:
+            merged.append(line)
+    merged.extend(line for line in base[position:] if line not in in_extra)
+    return "\n".join(drop_boilerplate(merged, params.max_boilerplate_chars, links))
+
+
+@dataclass(frozen=True)
+class TextResult:
+    text: str
+    #: trafilatura's metadata dict from the precision run ({} when it failed)
+    meta: dict[str, Any]
+    #: the longer candidate before merging and filtering (for the page-type phrases)
+    raw: str = ""
+
+
+def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
+    return trafilatura.bare_extraction(tree, url=url, **COMMON_OPTIONS, **options)
+
+
+def extract_text(
+    tree: HtmlElement,
+    url: str | None,
+    date_params: dict[str, Any],
+    links: frozenset[str] = frozenset(),
+) -> TextResult | None:
+    """Both candidates (the recall one on a copy: trafilatura prunes the tree it gets)."""
+    spare = copy.deepcopy(tree)
+    document = _run(
+        tree,
+        url,
+        with_metadata=True,
+        date_extraction_params=date_params,
+        favor_precision=True,
+    )
+    meta: dict[str, Any] = {}
+    if document is not None:
+        meta = document if isinstance(document, dict) else document.as_dict()
+    try:
+        recall = _run(spare, url, with_metadata=False, favor_recall=True, fast=True)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError) as err:
+        LOGGER.debug("recall candidate failed for %s: %r", url, err)
+        recall = None
+    recall_text = (getattr(recall, "text", None) or "") if recall is not None else ""
+    precise_text = meta.get("text") or ""
+    if not precise_text and not recall_text:
+        return TextResult("", meta)
+    merged = merge_candidates(precise_text, recall_text, links=links)
+    return TextResult(
+        merged, meta, recall_text if len(recall_text) > len(precise_text) else precise_text
+    )

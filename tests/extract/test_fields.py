@@ -1,0 +1,60 @@
+"""Unit tests of the field pickers and of the text merge, on strings written here."""
+
+from __future__ import annotations
+
+from tidings.extract.fields.authors import clean_authors, pick_authors
+from tidings.extract.fields.dates import to_day, url_day
+from tidings.extract.fields.title import pick_title
+from tidings.extract.text import MergeParams, merge_candidates
+
+PROSE = "A long paragraph of the article that the precision run dropped, ending here."
+
+
+def test_merge_adds_recall_prose_in_page_order_and_drops_boilerplate() -> None:
+    precise = "First paragraph.\nThird paragraph."
+    recall = f"First paragraph.\n{PROSE}\nThird paragraph.\nRead more: other story\nMenu"
+    merged = merge_candidates(precise, recall, MergeParams(40, 150)).splitlines()
+    assert merged == ["First paragraph.", PROSE, "Third paragraph."]
+
+
+def test_merge_keeps_precision_lines_the_recall_run_lacks() -> None:
+    merged = merge_candidates("Only here.\nShared.", "Shared.", MergeParams(40, 150))
+    assert merged.splitlines() == ["Only here.", "Shared."]
+    assert merge_candidates("", "Recall only.", MergeParams(40, 150)) == "Recall only."
+
+
+def test_merge_drops_related_links_and_newsletter_calls() -> None:
+    related = "Council approves the budget for the harbour district"
+    links = frozenset({"councilapprovesthebudgetfortheharbourdistrict"})
+    text = f"Body paragraph.\n{related}\nSign up for our newsletter to get the news."
+    merged = merge_candidates(text, text, MergeParams(40, 150), links)
+    assert merged == "Body paragraph."
+
+
+def test_authors_from_the_first_source_with_names() -> None:
+    assert pick_authors([], "By Jane Doe and John Roe", ["Ignored"]) == ("Jane Doe", "John Roe")
+    assert clean_authors("Elena Oberholzer (obe)") == ("Elena Oberholzer",)
+    assert clean_authors("责任编辑：孔德明") == ("孔德明",)
+    assert clean_authors("Art Edwards says") == ()
+    assert clean_authors(["Sophie Foster", "sophie-foster"]) == ("Sophie Foster",)
+
+
+def test_title_prefers_the_declared_headline_and_its_h1_form() -> None:
+    url = "https://www.example-news.com/a"
+    assert pick_title(["Storm hits coast | Example News"], None, "Example News", url) == (
+        "Storm hits coast"
+    )
+    # the <h1> is the same headline: its form (case, quotes) wins
+    assert pick_title(["Storm Hits Coast - Example News"], "Storm hits coast", None, url) == (
+        "Storm hits coast"
+    )
+    assert pick_title([None, None], "Only an h1", None, url) == "Only an h1"
+
+
+def test_days() -> None:
+    assert to_day("2024-03-05T18:30:00+01:00") == "2024-03-05"
+    assert to_day("1890-01-01") is None
+    assert to_day("2999-01-01") is None
+    assert url_day("https://example.org/2023/11/07/story") == "2023-11-07"
+    assert url_day("https://example.org/news/20231107-story") == "2023-11-07"
+    assert url_day("https://example.org/2023/11/story") is None
