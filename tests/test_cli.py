@@ -30,7 +30,7 @@ def tidings(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Compl
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
     out = tidings("--help", cwd=tmp_path).stdout
-    for command in ("demo", "crawl", "serve", "extract", "sources", "status"):
+    for command in ("demo", "crawl", "process", "serve", "extract", "sources", "status"):
         assert command in out
 
 

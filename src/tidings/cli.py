@@ -88,7 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="let the crawler reach this private range (e.g. 127.0.0.0/8); repeatable",
     )
     crawl.add_argument("--json", action="store_true", help="print the run's figures as JSON")
+    crawl.add_argument(
+        "--no-process", action="store_true", help="skip language processing after the crawl"
+    )
     crawl.set_defaults(handler=_crawl)
+
+    process = sub.add_parser(
+        "process",
+        help="run language processing (duplicates, stories, entities, topics, summaries) "
+        "on every article not processed yet",
+    )
+    process.add_argument("--json", action="store_true", help="print the run's figures as JSON")
+    process.set_defaults(handler=_process)
 
     serve = sub.add_parser("serve", help="serve the reader and the JSON API")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -171,13 +182,69 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_store(settings)
     try:
         stats = run_crawl_with_progress(store, crawl)
+        processed = None if args.no_process else run_process_with_progress(store, settings)
+    finally:
+        store.close()
+    if args.json:
+        figures = stats.as_dict()
+        if processed is not None:
+            figures["processing"] = processed.as_dict()
+        print(json.dumps(figures))
+    else:
+        _print_crawl_summary(stats)
+        if processed is not None:
+            _print_process_summary(processed)
+    return 0
+
+
+def _process(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(settings)
+    try:
+        stats = run_process_with_progress(store, settings)
     finally:
         store.close()
     if args.json:
         print(json.dumps(stats.as_dict()))
     else:
-        _print_crawl_summary(stats)
+        _print_process_summary(stats)
     return 0
+
+
+def index_path(settings: Settings) -> Path:
+    """Where the ANN index over article embeddings lives (beside the database)."""
+    return settings.data_dir / "index" / "articles.usearch"
+
+
+def run_process_with_progress(store: Any, settings: Settings, index: Path | None = None) -> Any:
+    """Run the language stage over every unprocessed article, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from tidings.pipeline.process import ProcessJob, ProcessStats
+
+    total = len(store.articles_to_process(1_000_000_000))
+    with Progress(
+        TextColumn("processing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=_stderr_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("processing", total=total)
+
+        def on_progress(stats: ProcessStats, batch: int) -> None:
+            progress.advance(task, batch)
+
+        job = ProcessJob(store, index_path=index or index_path(settings), on_progress=on_progress)
+        return job.run()
+
+
+def _print_process_summary(stats: Any) -> None:
+    figures = stats.as_dict()
+    print(
+        f"Processed {figures['processed']} articles in {figures['elapsed']:.1f}s "
+        f"({figures['articles_per_second']}/s): {figures['near_duplicates']} near-duplicates, "
+        f"{figures['stories_created']} new stories, {figures['stories_merged']} merged."
+    )
 
 
 def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
@@ -267,6 +334,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
             stats = run_crawl_with_progress(store, crawl)
             took = time.monotonic() - started
             _print_crawl_summary(stats)
+            processed = run_process_with_progress(
+                store, settings, index=demo_dir / "index" / "articles.usearch"
+            )
+            _print_process_summary(processed)
             print(
                 f"Demo crawl: {store.count_articles()} articles "
                 f"({stats.duplicates} duplicates folded) from {len(store.list_sources())} "

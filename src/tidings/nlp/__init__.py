@@ -1,6 +1,75 @@
 """Language understanding (stage 3): language, tokens, embeddings, near-duplicates,
 stories, entities, topics, summaries.
 
-Not built yet (issue 4). Today exact duplicates are folded at store time by the
-normalised text hash from ``tidings.extract.content_hash``.
+Pure functions and in-memory indexes over typed records; state that must outlive a
+process (vectors, MinHash signatures, story snapshots) is exported as plain data for
+the pipeline to store.
 """
+
+from tidings.nlp.ann import Neighbour, VectorIndex
+from tidings.nlp.dedup import (
+    NearDuplicate,
+    NearDuplicateIndex,
+    exact_hash,
+    minhash_signature,
+    signature_similarity,
+)
+from tidings.nlp.embed import Embedder, lead_window, vector_from_bytes, vector_to_bytes
+from tidings.nlp.entities import extract_entities, normalize_entity
+from tidings.nlp.keywords import extract_keywords
+from tidings.nlp.language import LanguageGuess, detect_language, identify_language
+from tidings.nlp.stories import (
+    ClusterSnapshot,
+    RestoredMember,
+    StoryAssignment,
+    StoryClusterer,
+    StoryInput,
+    StoryParams,
+    StoryRecord,
+    anchor_terms,
+)
+from tidings.nlp.summary import split_sentences, summarize
+from tidings.nlp.tokenize import tokenize
+from tidings.nlp.topics import (
+    TOPICS,
+    TopicClassifier,
+    TopicPrediction,
+    default_classifier,
+    topic_text,
+)
+
+__all__ = [
+    "TOPICS",
+    "ClusterSnapshot",
+    "Embedder",
+    "LanguageGuess",
+    "NearDuplicate",
+    "NearDuplicateIndex",
+    "Neighbour",
+    "RestoredMember",
+    "StoryAssignment",
+    "StoryClusterer",
+    "StoryInput",
+    "StoryParams",
+    "StoryRecord",
+    "TopicClassifier",
+    "TopicPrediction",
+    "VectorIndex",
+    "anchor_terms",
+    "default_classifier",
+    "detect_language",
+    "exact_hash",
+    "extract_entities",
+    "extract_keywords",
+    "identify_language",
+    "lead_window",
+    "minhash_signature",
+    "normalize_entity",
+    "signature_similarity",
+    "split_sentences",
+    "summarize",
+    "tokenize",
+    "topic_text",
+    "vector_from_bytes",
+    "vector_to_bytes",
+]

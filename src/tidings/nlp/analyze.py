@@ -1,0 +1,108 @@
+"""The language stage over one batch of articles: the pure, stateless part.
+
+``fingerprint`` is cheap (language, MinHash) and runs on every article so the
+pipeline can fold near-duplicates before paying for the rest; ``enrich`` embeds
+and annotates the articles that are not duplicates (entities, keywords, topic,
+summary), batching the embedding model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tidings.nlp.dedup import minhash_signature
+from tidings.nlp.embed import Embedder, lead_window
+from tidings.nlp.entities import extract_entities
+from tidings.nlp.keywords import extract_keywords
+from tidings.nlp.language import detect_language
+from tidings.nlp.stories import anchor_terms
+from tidings.nlp.summary import summarize
+from tidings.nlp.topics import TopicClassifier, default_classifier
+from tidings.records import Entity
+
+log = logging.getLogger(__name__)
+
+#: Entities and keywords are read from the start of long texts only (speed; the
+#: lead of a news article names who and where).
+ANNOTATE_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    article_id: int
+    title: str | None
+    text: str
+    #: The language extraction guessed (from the page), a hint.
+    language: str | None = None
+    published_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    article_id: int
+    language: str | None
+    minhash: bytes
+
+
+@dataclass(frozen=True, eq=False)
+class Enrichment:
+    article_id: int
+    embedding: npt.NDArray[np.float32]
+    entities: tuple[Entity, ...]
+    #: Entity keys plus language-independent anchors (numbers, codes, Latin names)
+    #: for story clustering.
+    story_terms: tuple[str, ...]
+    keywords: tuple[str, ...]
+    topic: str | None
+    topic_score: float | None
+    summary: str
+
+
+class Analyzer:
+    def __init__(
+        self, embedder: Embedder | None = None, topics: TopicClassifier | None = None
+    ) -> None:
+        self.embedder = embedder or Embedder()
+        self._topics = topics
+
+    @property
+    def topics(self) -> TopicClassifier:
+        if self._topics is None:
+            self._topics = default_classifier()
+        return self._topics
+
+    def fingerprint(self, item: ArticleText) -> Fingerprint:
+        sample = f"{item.title or ''}\n{item.text[:2000]}"
+        language = detect_language(sample, item.language)
+        return Fingerprint(item.article_id, language, minhash_signature(item.text, language))
+
+    def enrich(
+        self, items: Sequence[ArticleText], languages: Sequence[str | None]
+    ) -> list[Enrichment]:
+        if not items:
+            return []
+        windows = [lead_window(item.title, item.text) for item in items]
+        vectors = self.embedder.passages(windows)
+        results = []
+        for item, language, window, vector in zip(items, languages, windows, vectors, strict=True):
+            head = item.text[:ANNOTATE_CHARS]
+            entities = extract_entities(f"{item.title or ''}\n{head}", language)
+            prediction = self.topics.predict(item.title or "", head, vector)
+            results.append(
+                Enrichment(
+                    article_id=item.article_id,
+                    embedding=vector,
+                    entities=entities,
+                    story_terms=tuple(e.normalized for e in entities) + anchor_terms(window),
+                    keywords=extract_keywords(head, language),
+                    topic=prediction.label,
+                    topic_score=prediction.score,
+                    summary=summarize(item.text, language),
+                )
+            )
+        return results
