@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tidings.records import ArticleSaved, DuplicateArticle, ExtractedArticle, SourceKind, SourceSpec
+from tidings.records import (
+    ArticleAnalysis,
+    ArticleSaved,
+    DuplicateArticle,
+    Entity,
+    ExtractedArticle,
+    SourceKind,
+    SourceSpec,
+    Story,
+)
 from tidings.serve import RunningServer, serve_in_background
 from tidings.store import FetchLog, Store, open_store
 
 XSS_TITLE = "Breaking <script>alert(1)</script> news"
 XSS_TEXT = "First line <img src=x onerror=alert(1)>\n\nSecond <script>alert(2)</script> line"
 CHINESE_TEXT = "北京时间今天上午，新的政策正式发布。\n\n专家表示，这将影响数百万人。"
+XSS_SUMMARY = "Hostile <script>alert(5)</script> summary <img src=x onerror=alert(6)>"
+STORY_ID = 41
+SOLO_STORY_ID = 42
 
 
 @dataclass
@@ -131,6 +143,75 @@ def populate(store: Store) -> Corpus:
     return corpus
 
 
+@dataclass
+class Analysed:
+    """Which articles ``analyse`` gave a topic, summary and story."""
+
+    story_id: int
+    #: Members of the multi-article story, in the order they joined.
+    members: list[int]
+    representative: int
+    solo_story_id: int
+    #: Articles left without analysis (as before the language stage ran).
+    unanalysed: list[int]
+
+
+def analyse(store: Store, corpus: Corpus) -> Analysed:
+    """Store the language stage's results for a few articles, without any model."""
+    story7, story6 = corpus.english[0], corpus.english[1]
+
+    def analysis(article_id: int, language: str, **fields: object) -> ArticleAnalysis:
+        bare = ArticleAnalysis(
+            article_id=article_id, language=language, embedding=None, embed_model=None, minhash=None
+        )
+        return replace(bare, **fields)
+
+    analyses = [
+        analysis(
+            story7,
+            "en",
+            topic="science",
+            topic_score=0.91,
+            summary="Ada Lovelace's notes were found in a London archive.",
+            keywords=("notes", "archive"),
+            entities=(
+                Entity(text="Ada Lovelace", label="person", normalized="ada lovelace", count=2),
+                Entity(text="London", label="place", normalized="london", count=1),
+            ),
+        ),
+        analysis(corpus.chinese_id, "zh", topic="science", summary="新政策正式发布。"),
+        analysis(story6, "en", topic="history"),
+        analysis(corpus.xss_id, "en", topic="crime", summary=XSS_SUMMARY),
+    ]
+    stories = [
+        Story(
+            id=STORY_ID,
+            members=(story7, corpus.chinese_id, story6),
+            representative=story7,
+            first_published="2024-03-06T09:00:00+00:00",
+            last_published="2024-03-08T09:00:00+00:00",
+            languages=("en", "zh"),
+            entities=(("ada lovelace", 3), ("london", 2)),
+        ),
+        Story(
+            id=SOLO_STORY_ID,
+            members=(corpus.xss_id,),
+            representative=corpus.xss_id,
+            first_published="2024-03-09T09:00:00+00:00",
+            last_published="2024-03-09T09:00:00+00:00",
+            languages=("en",),
+        ),
+    ]
+    store.save_analyses([(a, None) for a in analyses], stories=stories)
+    return Analysed(
+        story_id=STORY_ID,
+        members=[story7, corpus.chinese_id, story6],
+        representative=story7,
+        solo_story_id=SOLO_STORY_ID,
+        unanalysed=[*corpus.english[2:], corpus.duplicate_id],
+    )
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     store = open_store(str(tmp_path / "t.db"))
@@ -141,6 +222,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def corpus(store: Store) -> Corpus:
     return populate(store)
+
+
+@pytest.fixture
+def analysed(store: Store, corpus: Corpus) -> Analysed:
+    return analyse(store, corpus)
 
 
 @pytest.fixture

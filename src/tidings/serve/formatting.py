@@ -44,6 +44,34 @@ def language_tag(value: str | None) -> str | None:
     return None
 
 
+_LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+
+
+def language_name(value: str | None) -> str:
+    """An English name for a language code (``zh`` → ``Chinese``), else the code itself."""
+    tag = language_tag(value)
+    if tag is None:
+        return "Unknown language"
+    return _LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
+
+
 def is_english(value: str | None) -> bool:
     return value is None or value.lower() == "en" or value.lower().startswith("en-")
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from tidings.records import Source, SourceKind, StoredArticle
+from tidings.records import ArticleAnalysis, Source, SourceKind, StoredArticle, Story
+from tidings.serve.coverage import ArticleBrief, StoryEntity
 from tidings.serve.formatting import excerpt
 
 
 def reader_path(article_id: int) -> str:
     """Path of an article's HTML reader view."""
     return f"/articles/{article_id}"
+
+
+def story_path(story_id: int) -> str:
+    """Path of a story's HTML page."""
+    return f"/stories/{story_id}"
 
 
 class ArticleBase(BaseModel):
@@ -33,6 +39,15 @@ class ArticleBase(BaseModel):
         description="Id of the original when this is the same text under another URL."
     )
     reader_url: str = Field(description="Path of the HTML reader view.")
+    topic: str | None = Field(
+        description="Topic the language stage gave the article; null until it is analysed."
+    )
+    story_id: int | None = Field(
+        description="Id of the story (same event, other outlets and languages) it belongs to."
+    )
+    story_size: int | None = Field(
+        description="Number of articles in that story (1 when no other outlet covered it)."
+    )
 
     @staticmethod
     def _fields(article: StoredArticle) -> dict[str, object]:
@@ -61,18 +76,130 @@ class ArticleSummary(ArticleBase):
     excerpt: str = Field(description="The first ~300 characters of the text.")
 
     @classmethod
-    def from_record(cls, article: StoredArticle) -> ArticleSummary:
-        return cls.model_validate({**cls._fields(article), "excerpt": excerpt(article.text)})
+    def from_record(cls, article: StoredArticle, brief: ArticleBrief | None) -> ArticleSummary:
+        brief = brief or ArticleBrief()
+        return cls.model_validate(
+            {
+                **cls._fields(article),
+                "excerpt": excerpt(article.text),
+                "topic": brief.topic,
+                "story_id": brief.story_id,
+                "story_size": brief.story_size,
+            }
+        )
+
+
+class EntityOut(BaseModel):
+    """A person, organisation or place the article names."""
+
+    text: str = Field(description="The most frequent spelling in the article.")
+    label: str = Field(description="`person`, `organization` or `place`.")
+    normalized: str = Field(description="Stable key, the same across articles and languages.")
+    count: int = Field(description="Mentions in the article.")
 
 
 class ArticleDetail(ArticleBase):
-    """One article with its full clean text."""
+    """One article with its full clean text and what the language stage found in it."""
 
     text: str = Field(description="The clean article text, paragraphs separated by newlines.")
+    summary: str | None = Field(description="A short summary; null until analysed.")
+    keywords: list[str] = Field(description="Key phrases (empty until analysed).")
+    entities: list[EntityOut] = Field(
+        description="People, organisations and places named (empty until analysed)."
+    )
 
     @classmethod
-    def from_record(cls, article: StoredArticle) -> ArticleDetail:
-        return cls.model_validate({**cls._fields(article), "text": article.text})
+    def from_record(
+        cls, article: StoredArticle, analysis: ArticleAnalysis | None, story: Story | None
+    ) -> ArticleDetail:
+        return cls.model_validate(
+            {
+                **cls._fields(article),
+                "text": article.text,
+                "topic": analysis.topic if analysis else None,
+                "summary": analysis.summary if analysis else None,
+                "keywords": list(analysis.keywords) if analysis else [],
+                "entities": [
+                    {"text": e.text, "label": e.label, "normalized": e.normalized, "count": e.count}
+                    for e in (analysis.entities if analysis else ())
+                ],
+                "story_id": story.id if story else None,
+                "story_size": len(story.members) if story else None,
+            }
+        )
+
+
+class StoryMemberOut(BaseModel):
+    """One article covering a story."""
+
+    id: int = Field(description="Article id.")
+    title: str | None = Field(description="Headline.")
+    url: str = Field(description="The URL the article was fetched from.")
+    source_title: str | None = Field(description="Title of the source that led to it.")
+    site_name: str | None = Field(description="Publication name, from the page.")
+    language: str | None = Field(description="ISO 639-1 language code.")
+    published_at: str | None = Field(description="Best known publication time, ISO 8601 UTC.")
+    reader_url: str = Field(description="Path of the HTML reader view.")
+    duplicate_of: int | None = Field(
+        description="Id of the original when this is the same (or nearly the same) text."
+    )
+
+    @classmethod
+    def from_record(cls, article: StoredArticle) -> StoryMemberOut:
+        return cls(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            source_title=article.source_title,
+            site_name=article.site_name,
+            language=article.language,
+            published_at=article.published_at,
+            reader_url=reader_path(article.id),
+            duplicate_of=article.duplicate_of,
+        )
+
+
+class StoryEntityOut(BaseModel):
+    """An entity the story's articles name."""
+
+    text: str = Field(description="Spelling, as the representative article writes it.")
+    normalized: str = Field(description="Stable key, the same across articles and languages.")
+    articles: int = Field(description="Member articles naming it.")
+
+
+class StoryOut(BaseModel):
+    """One event as covered by several articles (outlets, languages)."""
+
+    id: int = Field(description="Story id.")
+    representative: int = Field(description="Id of the article that best represents the story.")
+    first_published: str | None = Field(description="Earliest member publication, ISO 8601 UTC.")
+    last_published: str | None = Field(description="Latest member publication, ISO 8601 UTC.")
+    languages: list[str] = Field(description="Languages of the members.")
+    member_count: int = Field(description="Number of member articles.")
+    members: list[StoryMemberOut] = Field(
+        description="Member articles, newest first (at most the latest 200 to join)."
+    )
+    entities: list[StoryEntityOut] = Field(description="Entities most members name, top first.")
+    story_url: str = Field(description="Path of the HTML story page.")
+
+    @classmethod
+    def from_records(
+        cls, story: Story, members: list[StoredArticle], entities: list[StoryEntity]
+    ) -> StoryOut:
+        return cls(
+            id=story.id,
+            representative=story.representative,
+            first_published=story.first_published,
+            last_published=story.last_published,
+            languages=list(story.languages),
+            member_count=len(story.members),
+            members=[StoryMemberOut.from_record(a) for a in members],
+            entities=[
+                StoryEntityOut(text=e.text, normalized=e.normalized, articles=e.articles)
+                for e in entities
+            ],
+            story_url=story_path(story.id),
+        )
 
 
 class ArticleList(BaseModel):
@@ -120,6 +247,7 @@ class StatusOut(BaseModel):
     articles: int = Field(description="Articles, duplicates excluded.")
     duplicates: int = Field(description="Pages whose text duplicates another article.")
     sources: int = Field(description="Sources.")
+    stories: int = Field(description="Stories (events covered by one or more articles).")
     frontier: dict[str, int] = Field(
         description="URLs in the crawl frontier per state (queued, in_progress, done, failed)."
     )

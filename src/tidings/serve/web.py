@@ -1,4 +1,4 @@
-"""Server-rendered HTML: the newest articles, a reader view, sources and their health.
+"""Server-rendered HTML: the newest articles, a reader view, stories, sources and their health.
 
 No JavaScript. Every value reaches the page through Jinja's autoescape; article
 text is plain text, split into paragraphs and escaped, never marked safe.
@@ -16,14 +16,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tidings.errors import NotFoundError
-from tidings.records import StoredArticle
-from tidings.serve import formatting
+from tidings.serve import coverage, formatting
 from tidings.serve.deps import StoreDep
-from tidings.serve.schemas import reader_path
+from tidings.serve.schemas import reader_path, story_path
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 30
+#: Other articles of its story listed under an article (the story page lists more).
+COVERAGE_LIMIT = 50
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -39,9 +40,11 @@ def _environment() -> jinja2.Environment:
         absolute_time=formatting.absolute_time,
         safe_url=formatting.safe_url,
         language_tag=formatting.language_tag,
+        language_name=formatting.language_name,
         paragraphs=formatting.paragraphs,
         excerpt=formatting.excerpt,
         reader_path=reader_path,
+        story_path=story_path,
     )
     env.tests["english"] = formatting.is_english
     return env
@@ -71,10 +74,6 @@ def render_error(request: Request, status_code: int, message: str) -> HTMLRespon
     )
 
 
-def _when(article: StoredArticle) -> str:
-    return article.published_at or article.created_at
-
-
 CursorQuery = Annotated[str | None, Query(description="Paging cursor.")]
 
 
@@ -87,7 +86,12 @@ def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTML
     return render(
         request,
         "index.html",
-        {"articles": page.items, "next_cursor": page.next_cursor, "paged": bool(cursor)},
+        {
+            "articles": page.items,
+            "briefs": coverage.article_briefs(store, page.items),
+            "next_cursor": page.next_cursor,
+            "paged": bool(cursor),
+        },
     )
 
 
@@ -103,8 +107,45 @@ def article(request: Request, store: StoreDep, article_id: int) -> HTMLResponse:
             original = store.get_article(item.duplicate_of)
         except NotFoundError:
             log.warning("article %d is a duplicate of missing %d", item.id, item.duplicate_of)
+    story = store.story_of(item.id)
+    if story is None and item.duplicate_of is not None:
+        story = store.story_of(item.duplicate_of)  # a copy is covered as its original is
+    others = (
+        coverage.story_members(store, story, exclude=item.id, limit=COVERAGE_LIMIT)
+        if story is not None
+        else []
+    )
     return render(
-        request, "article.html", {"article": item, "original": original, "when": _when(item)}
+        request,
+        "article.html",
+        {
+            "article": item,
+            "original": original,
+            "when": coverage.when(item),
+            "analysis": store.get_analysis(item.id),
+            "story": story,
+            "others": others,
+        },
+    )
+
+
+@router.get("/stories/{story_id}")
+def story(request: Request, store: StoreDep, story_id: int) -> HTMLResponse:
+    try:
+        item = store.get_story(story_id)
+    except NotFoundError:
+        return render_error(request, 404, "There is no story here.")
+    members = coverage.story_members(store, item)
+    headline = next((a for a in members if a.id == item.representative), None)
+    return render(
+        request,
+        "story.html",
+        {
+            "story": item,
+            "headline": headline or (members[0] if members else None),
+            "groups": coverage.group_by_language(members),
+            "entities": coverage.top_entities(store, item),
+        },
     )
 
 
@@ -131,6 +172,7 @@ def source(
         {
             "source": item,
             "articles": page.items,
+            "briefs": coverage.article_briefs(store, page.items),
             "next_cursor": page.next_cursor,
             "paged": bool(cursor),
         },
