@@ -210,9 +210,11 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def index_path(settings: Settings) -> Path:
-    """Where the ANN index over article embeddings lives (beside the database)."""
-    return settings.data_dir / "index" / "articles.usearch"
+def index_path(data_dir: Path) -> Path:
+    """Where the ANN index over article embeddings lives (one file per model)."""
+    from tidings.nlp.embed import default_model
+
+    return data_dir / "index" / f"articles-{default_model()}.usearch"
 
 
 def run_process_with_progress(store: Any, settings: Settings, index: Path | None = None) -> Any:
@@ -234,7 +236,9 @@ def run_process_with_progress(store: Any, settings: Settings, index: Path | None
         def on_progress(stats: ProcessStats, batch: int) -> None:
             progress.advance(task, batch)
 
-        job = ProcessJob(store, index_path=index or index_path(settings), on_progress=on_progress)
+        job = ProcessJob(
+            store, index_path=index or index_path(settings.data_dir), on_progress=on_progress
+        )
         return job.run()
 
 
@@ -334,9 +338,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
             stats = run_crawl_with_progress(store, crawl)
             took = time.monotonic() - started
             _print_crawl_summary(stats)
-            processed = run_process_with_progress(
-                store, settings, index=demo_dir / "index" / "articles.usearch"
-            )
+            processed = run_process_with_progress(store, settings, index=index_path(demo_dir))
             _print_process_summary(processed)
             print(
                 f"Demo crawl: {store.count_articles()} articles "

@@ -282,3 +282,12 @@ class Story:
     languages: tuple[str, ...] = ()
     #: (normalised entity, number of members naming it), most named first.
     entities: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleBrief:
+    """An article's topic and story, for lists."""
+
+    topic: str | None = None
+    story_id: int | None = None
+    story_size: int | None = None

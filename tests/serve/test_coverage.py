@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.serve.conftest import XSS_SUMMARY, Analysed, Corpus
-from tidings.records import ArticleAnalysis, Story
-from tidings.store import Store
 
 # --- JSON API ---------------------------------------------------------------------
 
@@ -77,41 +73,6 @@ def test_list_story_fields_survive_paging(
         if cursor is None:
             break
     assert seen == len(corpus.newest_first)
-
-
-def test_list_uses_one_lookup_per_page(
-    client: httpx.Client,
-    corpus: Corpus,
-    analysed: Analysed,
-    store: Store,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """No per-item store query behind a list: one analysis scan and one story scan."""
-    calls: list[str] = []
-
-    def per_item(*args: object, **kwargs: object) -> None:
-        raise AssertionError("per-item look-up behind a list")
-
-    iter_analyses, load_stories = store.iter_analyses, store.load_stories
-
-    def counted_analyses(**kwargs: Any) -> Iterator[ArticleAnalysis]:
-        calls.append("analyses")
-        return iter_analyses(**kwargs)
-
-    def counted_stories(**kwargs: Any) -> list[Story]:
-        calls.append("stories")
-        return load_stories(**kwargs)
-
-    monkeypatch.setattr(store, "get_analysis", per_item)
-    monkeypatch.setattr(store, "story_of", per_item)
-    monkeypatch.setattr(store, "get_story", per_item)
-    monkeypatch.setattr(store, "iter_analyses", counted_analyses)
-    monkeypatch.setattr(store, "load_stories", counted_stories)
-    for path in ("/api/v1/articles?limit=200", "/", f"/sources/{corpus.wire_id}"):
-        calls.clear()
-        response = client.get(path)
-        assert response.status_code == 200, path
-        assert sorted(calls) == ["analyses", "stories"], path
 
 
 def test_story_endpoint(client: httpx.Client, corpus: Corpus, analysed: Analysed) -> None:

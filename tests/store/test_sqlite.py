@@ -207,5 +207,11 @@ def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
     assert story is not None and story.id == 7 and story.members == (ids[0], ids[2])
     assert reopened.nlp_state() == {"next_story_id": "8"}
     assert reopened.load_stories(active_after="2026-11-23") == []
+    briefs = reopened.article_briefs([ids[0], ids[1], 999])
+    assert briefs[ids[0]].topic == "world" and briefs[ids[0]].story_id == 7
+    assert briefs[ids[0]].story_size == 2 and briefs[ids[1]].story_id is None
+    assert 999 not in briefs
+    assert [a.id for a in reopened.get_articles([ids[2], 999, ids[0]])] == [ids[2], ids[0]]
+    assert [a.id for a in reopened.duplicates_of(ids[0])] == [ids[2]]
     reopened.save_analyses([], removed_stories=[7])
     assert reopened.count_stories() == 0 and reopened.story_of(ids[0]) is None

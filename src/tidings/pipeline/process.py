@@ -17,9 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from tidings.nlp.analyze import Analyzer, ArticleText, Enrichment, Fingerprint
 from tidings.nlp.ann import VectorIndex
+from tidings.nlp.backends import STORY_THRESHOLDS
 from tidings.nlp.dedup import NearDuplicateIndex
 from tidings.nlp.embed import vector_from_bytes, vector_to_bytes
 from tidings.nlp.stories import (
@@ -27,6 +29,7 @@ from tidings.nlp.stories import (
     RestoredMember,
     StoryClusterer,
     StoryInput,
+    StoryParams,
     StoryRecord,
 )
 from tidings.records import ArticleAnalysis, StoredArticle, Story
@@ -82,7 +85,12 @@ class LanguageState:
         self.vectors = vectors
 
     @classmethod
-    def restore(cls, store: Store, dim: int, index_path: Path | None = None) -> LanguageState:
+    def restore(
+        cls, store: Store, model: str, dim: int, index_path: Path | None = None
+    ) -> LanguageState:
+        """Rebuild the indexes from the store. Only vectors of ``model`` are used:
+        after a change of embedding model, older vectors neither seed stories nor
+        enter the ANN index (they are not comparable)."""
         state = store.nlp_state()
         clock = parse_timestamp(state.get("clock")) or parse_timestamp(utcnow_iso())
         assert clock is not None
@@ -96,7 +104,11 @@ class LanguageState:
         for analysis in store.iter_analyses(published_after=min(dedup_after, story_after)):
             if analysis.minhash:
                 dedup.add(analysis.article_id, analysis.minhash)
-            if analysis.embedding is not None and analysis.article_id in wanted:
+            if (
+                analysis.embedding is not None
+                and analysis.embed_model == model
+                and analysis.article_id in wanted
+            ):
                 article = store.get_article(analysis.article_id)
                 members[analysis.article_id] = RestoredMember(
                     embedding=vector_from_bytes(analysis.embedding),
@@ -109,9 +121,9 @@ class LanguageState:
             clock=state.get("clock"),
             stories=tuple(_story_record(s) for s in stories),
         )
-        clusterer = StoryClusterer.restore(snapshot, members)
+        clusterer = StoryClusterer.restore(snapshot, members, story_params(model))
 
-        index = cls._vector_index(store, dim, index_path)
+        index = cls._vector_index(store, model, dim, index_path)
         log.info(
             "language state restored: %d signatures, %d live stories, %d vectors",
             len(dedup),
@@ -121,11 +133,13 @@ class LanguageState:
         return cls(dedup, clusterer, index)
 
     @staticmethod
-    def _vector_index(store: Store, dim: int, path: Path | None) -> VectorIndex:
+    def _vector_index(store: Store, model: str, dim: int, path: Path | None) -> VectorIndex:
         """The ANN index saved beside the store, if it holds exactly the stored
         vectors; else rebuilt from the store (the store is the truth)."""
         stored = {
-            a.article_id: a.embedding for a in store.iter_analyses() if a.embedding is not None
+            a.article_id: a.embedding
+            for a in store.iter_analyses()
+            if a.embedding is not None and a.embed_model == model
         }
         if path is not None and path.exists():
             try:
@@ -161,7 +175,10 @@ class ProcessJob:
 
     def run(self) -> ProcessStats:
         started = time.perf_counter()
-        state = LanguageState.restore(self.store, self.analyzer.embedder.dim, self.index_path)
+        embedder = self.analyzer.embedder
+        state = LanguageState.restore(
+            self.store, embedder.model_name, embedder.dim, self.index_path
+        )
         while batch := self.store.articles_to_process(self.batch_size):
             self._batch(batch, state)
             if self._on_progress is not None:
@@ -280,6 +297,12 @@ class ProcessJob:
             summary=enrichment.summary,
             story_terms=enrichment.story_terms,
         )
+
+
+def story_params(model: str) -> StoryParams:
+    """Story thresholds calibrated for ``model`` (similarities differ by model)."""
+    overrides: dict[str, Any] = dict(STORY_THRESHOLDS.get(model, {}))
+    return StoryParams(**overrides)
 
 
 def _story(record: StoryRecord) -> Story:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from tidings.records import ArticleAnalysis, Source, SourceKind, StoredArticle, Story
-from tidings.serve.coverage import ArticleBrief, StoryEntity
+from tidings.records import ArticleAnalysis, ArticleBrief, Source, SourceKind, StoredArticle, Story
+from tidings.serve.coverage import StoryEntity
 from tidings.serve.formatting import excerpt
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from tidings.records import (
     ArticleAnalysis,
+    ArticleBrief,
     ExtractedArticle,
     FrontierItem,
     SaveResult,
@@ -228,6 +229,18 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def count_stories(self) -> int: ...
+
+    @abc.abstractmethod
+    def article_briefs(self, article_ids: Sequence[int]) -> dict[int, ArticleBrief]:
+        """Topic and story of each article (one query; unanalysed ones are left out)."""
+
+    @abc.abstractmethod
+    def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        """The articles that exist among ``article_ids``, in the order given."""
+
+    @abc.abstractmethod
+    def duplicates_of(self, article_id: int) -> list[StoredArticle]:
+        """Copies linked to this article (syndicated, re-posted), oldest first."""
 
     # --- events ----------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any
 from tidings.errors import MigrationError, NotFoundError, StoreError
 from tidings.records import (
     ArticleAnalysis,
+    ArticleBrief,
     ArticleSaved,
     DuplicateArticle,
     Entity,
@@ -564,6 +565,38 @@ class SQLiteStore(Store):
 
     def count_stories(self) -> int:
         return int(self._conn().execute("SELECT COUNT(*) FROM story").fetchone()[0])
+
+    def article_briefs(self, article_ids: Sequence[int]) -> dict[int, ArticleBrief]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        rows = self._conn().execute(
+            "SELECT n.article_id, n.topic, m.story_id, s.size FROM article_nlp n"
+            " LEFT JOIN story_member m ON m.article_id = n.article_id"
+            " LEFT JOIN story s ON s.id = m.story_id"
+            f" WHERE n.article_id IN ({marks})",
+            tuple(article_ids),
+        )
+        return {
+            int(row[0]): ArticleBrief(topic=row[1], story_id=row[2], story_size=row[3])
+            for row in rows
+        }
+
+    def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self._conn().execute(
+            self._ARTICLE_SELECT + f" WHERE a.id IN ({marks})", tuple(article_ids)
+        )
+        found = {int(row["id"]): _article(row) for row in rows}
+        return [found[i] for i in article_ids if i in found]
+
+    def duplicates_of(self, article_id: int) -> list[StoredArticle]:
+        rows = self._conn().execute(
+            self._ARTICLE_SELECT + " WHERE a.duplicate_of = ? ORDER BY a.id", (article_id,)
+        )
+        return [_article(row) for row in rows]
 
     # --- events ----------------------------------------------------------------
 
