@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from tests.serve.conftest import XSS_SUMMARY, Analysed, Corpus
+from tidings.store import Store
 
 # --- JSON API ---------------------------------------------------------------------
 
@@ -229,3 +230,15 @@ def test_story_page_404(client: httpx.Client, corpus: Corpus, analysed: Analysed
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Not found" in response.text
+
+
+def test_reader_view_lists_the_copies_of_an_article(
+    client: httpx.Client, store: Store, corpus: Corpus
+) -> None:
+    copies = [a for a in store.list_articles(limit=200, include_duplicates=True).items
+              if a.duplicate_of is not None]  # fmt: skip
+    assert copies, "the corpus holds a syndicated copy"
+    copy = copies[0]
+    page = client.get(f"/articles/{copy.duplicate_of}").text
+    assert "Also published by" in page
+    assert f'href="/articles/{copy.id}"' in page

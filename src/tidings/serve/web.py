@@ -19,6 +19,7 @@ from tidings.errors import NotFoundError
 from tidings.serve import coverage, formatting
 from tidings.serve.deps import StoreDep
 from tidings.serve.schemas import reader_path, story_path
+from tidings.urls import host_of
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def _environment() -> jinja2.Environment:
         excerpt=formatting.excerpt,
         reader_path=reader_path,
         story_path=story_path,
+        host=host_of,
     )
     env.tests["english"] = formatting.is_english
     return env
@@ -125,6 +127,8 @@ def article(request: Request, store: StoreDep, article_id: int) -> HTMLResponse:
             "analysis": store.get_analysis(item.id),
             "story": story,
             "others": others,
+            # Syndicated or re-posted copies of this article, hidden from lists.
+            "copies": store.duplicates_of(item.id)[:COVERAGE_LIMIT],
         },
     )
 
