@@ -1,9 +1,14 @@
 """Topic accuracy on AG News (held-out rows only) and ms/article of the NLP helpers.
 
-    .venv/bin/python bench/topics.py [--articles 100] [--no-accuracy]
+    .venv/bin/python bench/topics.py [--articles 100] [--no-accuracy] [--model NAME]
 
-* Topic accuracy: the committed model (``src/tidings/nlp/models/topics.npz``) on the
-  AG News test.csv rows it was *not* trained on. The split is the one recorded in the
+Everything is measured for one embedding model: ``--model``, else the configured
+default embedder (``tidings.nlp.embed.default_model()``, i.e.
+``TIDINGS_EMBEDDING_MODEL`` or multilingual-e5-small); every row names it.
+
+* Topic accuracy: the committed weights for that model
+  (``src/tidings/nlp/models/topics-<model>.npz``) on the AG News test.csv rows they
+  were *not* trained on. The split is the one recorded in the
   model (a seeded shuffle of the 7,600 rows; the first 5,600 trained on, the other
   2,000 held out), recomputed here by ``scripts/train_topics.py``'s own ``ag_split``.
   The 7 topics are collapsed to AG's 4 classes (tech + science + health = Sci/Tech;
@@ -22,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import importlib.util
 import json
 import logging
@@ -56,14 +60,21 @@ def _train_script() -> ModuleType:
     return module
 
 
-def topic_accuracy(limit: int | None = None) -> list[tuple[str, str]]:
+def _model(model: str | None) -> str:
+    from tidings.nlp.embed import default_model
+
+    return model or default_model()
+
+
+def topic_accuracy(limit: int | None = None, model: str | None = None) -> list[tuple[str, str]]:
     from tidings.nlp.embed import Embedder
     from tidings.nlp.topics import TopicClassifier, topic_text
 
+    model = _model(model)
     if not AG_CSV.exists():
-        return [("topic accuracy (AG News held-out)", f"skipped: {AG_CSV} absent")]
+        return [(f"topic accuracy [{model}] (AG News held-out)", f"skipped: {AG_CSV} absent")]
     train = _train_script()
-    classifier = TopicClassifier.load()
+    classifier = TopicClassifier.load(model=model)
     meta: dict[str, Any] = classifier.meta
     ag = train.load_ag_news(AG_CSV)
     texts = [topic_text(x.title, x.text) for x in ag]
@@ -71,12 +82,11 @@ def topic_accuracy(limit: int | None = None) -> list[tuple[str, str]]:
     if limit:
         held = held[:limit]
 
-    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-    cached = CACHE / f"ag-{digest}.npy"
+    cached = train.cache_path(CACHE, model, "ag", texts)
     if cached.exists():
         vectors = np.load(cached)[held]
     else:
-        vectors = Embedder().passages([texts[i] for i in held])
+        vectors = Embedder(model).passages([texts[i] for i in held])
 
     labels = classifier.labels
     gold = [ag[i].source_label for i in held]
@@ -93,8 +103,11 @@ def topic_accuracy(limit: int | None = None) -> list[tuple[str, str]]:
         " held out"
     )
     return [
-        (f"topic accuracy (AG News held-out, n={n}, 4 classes)", f"{hits / n:.4f}"),
-        (f"topic accuracy, strict 7-way argmax (AG News held-out, n={n})", f"{strict / n:.4f}"),
+        (f"topic accuracy [{model}] (AG News held-out, n={n}, 4 classes)", f"{hits / n:.4f}"),
+        (
+            f"topic accuracy [{model}], strict 7-way argmax (AG News held-out, n={n})",
+            f"{strict / n:.4f}",
+        ),
         ("topic AG News split", split),
     ]
 
@@ -129,18 +142,19 @@ def _time(fn: Callable[[], object], n: int) -> float:
     return (time.perf_counter() - started) * 1000 / max(n, 1)
 
 
-def speed(count: int = 100) -> list[tuple[str, str]]:
+def speed(count: int = 100, model: str | None = None) -> list[tuple[str, str]]:
     from tidings.nlp.embed import Embedder
     from tidings.nlp.entities import extract_entities
     from tidings.nlp.keywords import extract_keywords
     from tidings.nlp.summary import summarize
     from tidings.nlp.topics import default_classifier, topic_text
 
+    model = _model(model)
     rows: list[tuple[str, str]] = []
     english = _articles(count)
     chinese = _chinese_articles()
-    classifier = default_classifier()
-    embedder = Embedder()
+    classifier = default_classifier(model)
+    embedder = Embedder(model)
     # Warm every model so that loading is not timed.
     extract_entities("Angela Merkel visited Paris.", "en")
     extract_entities("习近平在北京。", "zh")
@@ -153,7 +167,7 @@ def speed(count: int = 100) -> list[tuple[str, str]]:
             rows.append((f"NLP helpers ({name})", "skipped: no articles"))
             continue
         chars = sum(len(t) for _, t, _ in articles) / n
-        label = f"{name}, n={n}, mean {chars:.0f} chars"
+        label = f"{name}, n={n}, mean {chars:.0f} chars, {model}"
         vectors = embedder.passages([topic_text(t, x) for t, x, _ in articles])
         timings = {
             "entities": _time(lambda a=articles: [extract_entities(x, g) for _, x, g in a], n),
@@ -168,7 +182,7 @@ def speed(count: int = 100) -> list[tuple[str, str]]:
         }
         # The stage embeds each article once and passes the vector; this is the cost
         # when predict() has to embed topic_text itself (batched by 16, a fresh model).
-        fresh = Embedder()
+        fresh = Embedder(model)
         texts = [topic_text(t, x) for t, x, _ in articles]
         timings["topics incl. embedding topic_text"] = (
             _time(
@@ -182,32 +196,36 @@ def speed(count: int = 100) -> list[tuple[str, str]]:
     return rows
 
 
-def demo_topics() -> list[tuple[str, str]]:
+def demo_topics(model: str | None = None) -> list[tuple[str, str]]:
     """Sanity figure: topics of the demo web's stories (invented text, known topics)."""
     from tidings.demo.sites import build_catalogue
     from tidings.nlp.topics import default_classifier
 
+    model = _model(model)
     mapping = {"culture": "entertainment", "local": "world"}
     catalogue = build_catalogue(7)
     stories = [a.story for items in catalogue.articles.values() for a in items]
-    classifier = default_classifier()
+    classifier = default_classifier(model)
     hits = sum(
         classifier.predict(s.title, s.text).label == mapping.get(s.topic, s.topic) for s in stories
     )
     return [
         (
-            f"topic accuracy on demo-web stories (n={len(stories)}, en+zh)",
+            f"topic accuracy [{model}] on demo-web stories (n={len(stories)}, en+zh)",
             f"{hits / len(stories):.3f}",
         )
     ]
 
 
-def run(articles: int = 100, accuracy: bool = True) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
+def run(
+    articles: int = 100, accuracy: bool = True, model: str | None = None
+) -> list[tuple[str, str]]:
+    model = _model(model)
+    rows: list[tuple[str, str]] = [("embedding model (topic weights)", model)]
     if accuracy:
-        rows += topic_accuracy()
-    rows += demo_topics()
-    rows += speed(articles)
+        rows += topic_accuracy(model=model)
+    rows += demo_topics(model)
+    rows += speed(articles, model)
     return rows
 
 
@@ -216,9 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--no-accuracy", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--model", default=None, help="embedding model; default: the configured default embedder"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    rows = run(args.articles, accuracy=not args.no_accuracy)
+    rows = run(args.articles, accuracy=not args.no_accuracy, model=args.model)
     if args.json:
         print(json.dumps(dict(rows), indent=2, ensure_ascii=False))
     else:

@@ -2,10 +2,13 @@
 
 Usage::
 
-    .venv/bin/python scripts/train_topics.py [--search] [--data ../shared/data] [--cache DIR]
+    .venv/bin/python scripts/train_topics.py --model use-multilingual-v3 \
+        [--search] [--data ../shared/data] [--cache DIR]
 
-Writes ``src/tidings/nlp/models/topics.npz``. See ``src/tidings/nlp/models/README.md``
-for the data, the label mapping and the AG News split.
+Writes ``src/tidings/nlp/models/topics-<model>.npz`` (the weights for that embedding
+model; ``--model`` defaults to ``tidings.nlp.embed.default_model()``). See
+``src/tidings/nlp/models/README.md`` for the data, the label mapping and the AG News
+split.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tidings.nlp.embed import Embedder
+from tidings.nlp.embed import Embedder, default_model
 
 log = logging.getLogger("train_topics")
 
@@ -35,7 +38,6 @@ AG_PATH = DEFAULT_DATA / "headlines" / "ag_news_test" / "test.csv"
 MIND_PATH = DEFAULT_DATA / "recsys" / "mind_small_subset" / "news.tsv"
 #: Embeddings of the training texts, cached between runs (outside the repository).
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "tidings-topics-cache"
-OUTPUT = ROOT / "src" / "tidings" / "nlp" / "models" / "topics.npz"
 
 #: The seed of every random choice: the AG News split and the training.
 SEED = 20251123
@@ -94,14 +96,20 @@ def load_mind(path: Path) -> list[Example]:
     return out
 
 
-def embed_cached(texts: Sequence[str], cache: Path, name: str) -> np.ndarray:
-    """Passage embeddings of texts, cached on disk under a hash of the texts."""
+def cache_path(cache: Path, model: str, name: str, texts: Sequence[str]) -> Path:
+    """Where the ``model`` embeddings of ``texts`` are cached (keyed by a hash of them)."""
     digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"{name}-{digest}.npy"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model)
+    return cache / f"{safe}-{name}-{digest}.npy"
+
+
+def embed_cached(texts: Sequence[str], cache: Path, name: str, model: str) -> np.ndarray:
+    """Passage embeddings of texts by ``model``, cached on disk under a hash of the texts."""
+    path = cache_path(cache, model, name, texts)
     if path.exists():
         return np.load(path)
     cache.mkdir(parents=True, exist_ok=True)
-    embedder = Embedder()
+    embedder = Embedder(model)
     started = time.monotonic()
     parts = []
     for i in range(0, len(texts), 16):
@@ -292,22 +300,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="embedding model (Embedder name) to train for; default: the configured one",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=None, help="default: models/topics-<model>.npz"
+    )
     parser.add_argument("--search", action="store_true", help="cross-validate scale and C")
-    parser.add_argument("--scale", type=float, default=DEFAULT_SCALE)
-    parser.add_argument("--c", type=float, default=DEFAULT_C)
+    parser.add_argument("--scale", type=float, default=None, help="default: per model")
+    parser.add_argument("--c", type=float, default=None, help="default: per model")
     parser.add_argument("--max-features", type=int, default=DEFAULT_MAX_FEATURES)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    from tidings.nlp.topics import TOPICS, topic_text
+    from tidings.nlp.topics import TOPICS, model_path, topic_text
+
+    model = args.model or default_model()
+    output = args.output or model_path(model)
+    defaults = DEFAULTS.get(model, (DEFAULT_SCALE, DEFAULT_C))
+    log.info("embedding model %s -> %s", model, output)
 
     ag = load_ag_news(args.data / "headlines" / "ag_news_test" / "test.csv")
     mind = load_mind(args.data / "recsys" / "mind_small_subset" / "news.tsv")
     ag_texts = [topic_text(x.title, x.text) for x in ag]
     mind_texts = [topic_text(x.title, x.text) for x in mind]
-    ag_vectors = embed_cached(ag_texts, args.cache, "ag")
-    mind_vectors = embed_cached(mind_texts, args.cache, "mind")
+    ag_vectors = embed_cached(ag_texts, args.cache, "ag", model)
+    mind_vectors = embed_cached(mind_texts, args.cache, "mind", model)
 
     train_rows, held_rows = ag_split(len(ag))
     # MIND only for the topics AG News lacks: its US-centred "news" rows blur AG's
@@ -324,7 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         raise SystemExit(f"no training examples for {missing}")
 
-    scale, c = args.scale, args.c
+    scale = defaults[0] if args.scale is None else args.scale
+    c = defaults[1] if args.c is None else args.c
     if args.search:
         scale, c = search(texts, vectors, y, ag, train_rows, args.max_features)
 
@@ -339,13 +360,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info(
         "AG News held-out (n=%d): accuracy %.4f, strict 7-way %.4f", len(gold), accuracy, strict
     )
-    save(fitted, args.output, counts, len(train_rows), len(mind_rows), accuracy, strict, len(gold))
+    save(
+        fitted,
+        output,
+        model,
+        counts,
+        len(train_rows),
+        len(mind_rows),
+        accuracy,
+        strict,
+        len(gold),
+    )
     return 0
 
 
 DEFAULT_SCALE = 0.05
 DEFAULT_C = 1.0
 DEFAULT_MAX_FEATURES = 20000
+#: (scale, C) per embedding model, chosen on the training rows only (models/README.md).
+DEFAULTS: dict[str, tuple[float, float]] = {
+    "multilingual-e5-small": (0.05, 1.0),
+    "use-multilingual-v3": (0.02, 3.0),
+}
 
 
 def search(
@@ -378,16 +414,17 @@ def search(
                 gold = [ag[train_rows[i]].source_label for i in test]
                 scores.append(ag_accuracy(probs, classes(fitted), gold))
             mean = float(np.mean(scores))
-            log.info("scale %.1f C %.1f: cv accuracy %.4f", scale, c, mean)
+            log.info("scale %g C %g: cv accuracy %.4f", scale, c, mean)
             if mean > best[0]:
                 best = (mean, scale, c)
-    log.info("chosen: scale %.1f C %.1f (cv %.4f)", best[1], best[2], best[0])
+    log.info("chosen: scale %g C %g (cv %.4f)", best[1], best[2], best[0])
     return best[1], best[2]
 
 
 def save(
     fitted: Fitted,
     output: Path,
+    embedding_model: str,
     counts: dict[str, int],
     n_ag: int,
     n_mind: int,
@@ -400,7 +437,7 @@ def save(
     model = fitted.model
     vectorizer = fitted.vectorizer
     coef = np.asarray(model.coef_, dtype=np.float64)  # type: ignore[attr-defined]
-    dim = 384
+    dim = int(fitted.mean.shape[0])
     # Fold the standardisation into the weights: w . ((e - mean) / std * scale)
     #   = (w * scale / std) . e - (w * scale / std) . mean
     embedding_weights = coef[:, :dim] * fitted.scale / fitted.std
@@ -416,7 +453,9 @@ def save(
         "heldout_rows": n_held,
         "scale": fitted.scale,
         "C": model.C,  # type: ignore[attr-defined]
-        "embedding": "multilingual-e5-small passage vector of topic_text(title, text)",
+        "embedding": f"{embedding_model} passage vector of topic_text(title, text)",
+        "embedding_model": embedding_model,
+        "embedding_dim": dim,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -431,6 +470,8 @@ def save(
         ),
         idf=np.asarray(vectorizer.idf_, dtype=np.float32),  # type: ignore[attr-defined]
         embedding_scale=np.float32(1.0),
+        embedding_model=np.array(embedding_model, dtype=np.str_),
+        embedding_dim=np.int32(dim),
         meta=np.array(json.dumps(meta, sort_keys=True)),
     )
     log.info("wrote %s (%.0f KB)", output, output.stat().st_size / 1024)

