@@ -30,7 +30,12 @@ from tidings.nlp.ann import VectorIndex  # noqa: E402
 from tidings.nlp.dedup import NearDuplicateIndex, exact_hash, minhash_signature  # noqa: E402
 from tidings.nlp.embed import Embedder, lead_window  # noqa: E402
 from tidings.nlp.language import identify_language  # noqa: E402
-from tidings.nlp.stories import StoryClusterer, StoryInput, anchor_terms  # noqa: E402
+from tidings.nlp.stories import (  # noqa: E402
+    StoryClusterer,
+    StoryInput,
+    anchor_terms,
+    story_params,
+)
 
 Row = tuple[str, str]
 
@@ -160,7 +165,7 @@ def story_rows(embedder: Embedder) -> list[Row]:
     entities = _entity_fn()
     windows = [lead_window(it.title, it.text) for it in items]
     vectors = embedder.passages(windows)
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(story_params(embedder.model_name))
     for k, (it, window, vec) in enumerate(zip(items, windows, vectors, strict=True)):
         ents = entities(window, it.language) if entities else ()
         clusterer.assign(
@@ -237,7 +242,7 @@ def throughput_rows(n: int) -> list[Row]:
     spent: dict[str, float] = defaultdict(float)
     index = NearDuplicateIndex()
     vectors = VectorIndex(embedder.dim)
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(story_params(embedder.model_name))
 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()

@@ -27,6 +27,7 @@ from tidings.nlp.stories import (
     StoryParams,
     StoryRecord,
     anchor_terms,
+    story_params,
 )
 from tidings.nlp.summary import split_sentences, summarize
 from tidings.nlp.tokenize import tokenize
@@ -67,6 +68,7 @@ __all__ = [
     "normalize_entity",
     "signature_similarity",
     "split_sentences",
+    "story_params",
     "summarize",
     "tokenize",
     "topic_text",

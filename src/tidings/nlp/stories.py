@@ -46,6 +46,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,7 @@ __all__ = [
     "StoryParams",
     "StoryRecord",
     "anchor_terms",
+    "story_params",
 ]
 
 log = logging.getLogger(__name__)
@@ -266,6 +268,15 @@ def anchor_terms(text: str) -> tuple[str, ...]:
         for word in re.findall(r"\b[A-Z][a-z]*[A-Z][A-Za-z]*\b", text):
             terms.add("#" + word.casefold())
     return tuple(sorted(terms))
+
+
+def story_params(model: str) -> StoryParams:
+    """Thresholds calibrated for embedding ``model`` (similarities differ by model;
+    see :data:`tidings.nlp.backends.STORY_THRESHOLDS`); the defaults otherwise."""
+    from tidings.nlp.backends import STORY_THRESHOLDS
+
+    overrides: dict[str, Any] = dict(STORY_THRESHOLDS.get(model, {}))
+    return StoryParams(**overrides)
 
 
 class StoryClusterer:

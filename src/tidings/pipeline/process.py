@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from tidings.nlp.analyze import Analyzer, ArticleText, Enrichment, Fingerprint
 from tidings.nlp.ann import VectorIndex
-from tidings.nlp.backends import STORY_THRESHOLDS
 from tidings.nlp.dedup import NearDuplicateIndex
 from tidings.nlp.embed import vector_from_bytes, vector_to_bytes
 from tidings.nlp.stories import (
@@ -29,8 +27,8 @@ from tidings.nlp.stories import (
     RestoredMember,
     StoryClusterer,
     StoryInput,
-    StoryParams,
     StoryRecord,
+    story_params,
 )
 from tidings.records import ArticleAnalysis, StoredArticle, Story
 from tidings.store import Store
@@ -297,12 +295,6 @@ class ProcessJob:
             summary=enrichment.summary,
             story_terms=enrichment.story_terms,
         )
-
-
-def story_params(model: str) -> StoryParams:
-    """Story thresholds calibrated for ``model`` (similarities differ by model)."""
-    overrides: dict[str, Any] = dict(STORY_THRESHOLDS.get(model, {}))
-    return StoryParams(**overrides)
 
 
 def _story(record: StoryRecord) -> Story:
