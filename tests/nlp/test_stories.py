@@ -15,9 +15,9 @@ from tidings.nlp.stories import (
     StoryClusterer,
     StoryInput,
     StoryParams,
-    StoryRecord,
     anchor_terms,
 )
+from tidings.records import Story
 
 # (key, language, published_at, title, lead) — written for these tests.
 REPORTS = (
@@ -109,7 +109,7 @@ def test_results_persist_across_a_restart(inputs: list[StoryInput]) -> None:
         raw["next_story_id"],
         raw["clock"],
         tuple(
-            StoryRecord(
+            Story(
                 **{
                     **s,
                     "members": tuple(s["members"]),

@@ -25,7 +25,6 @@ from tidings.nlp.stories import (
     StoryClusterer,
     StoryInput,
     StoryParams,
-    StoryRecord,
     anchor_terms,
     story_params,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "StoryClusterer",
     "StoryInput",
     "StoryParams",
-    "StoryRecord",
     "TopicClassifier",
     "TopicPrediction",
     "VectorIndex",

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tidings.records import Story
 from tidings.timestamps import parse_timestamp
 
 __all__ = [
@@ -60,7 +61,6 @@ __all__ = [
     "StoryClusterer",
     "StoryInput",
     "StoryParams",
-    "StoryRecord",
     "anchor_terms",
     "story_params",
 ]
@@ -108,29 +108,13 @@ class RestoredMember:
 
 
 @dataclass(frozen=True)
-class StoryRecord:
-    """One story as plain data, for the store and for :meth:`StoryClusterer.restore`."""
-
-    story_id: int
-    #: Member article ids in the order they joined.
-    members: tuple[int, ...]
-    representative: int
-    #: ISO 8601 UTC of the earliest and latest member publication.
-    first_published: str
-    last_published: str
-    languages: tuple[str, ...]
-    #: Entities by how many members mention them, most first (top 50).
-    entities: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
 class ClusterSnapshot:
     """Everything needed to restart the clusterer where it stopped."""
 
     next_story_id: int
     #: The latest publication time seen (ISO 8601), the clock for undated articles.
     clock: str | None
-    stories: tuple[StoryRecord, ...]
+    stories: tuple[Story, ...]
 
 
 @dataclass(frozen=True)
@@ -338,11 +322,11 @@ class StoryClusterer:
             changed=tuple(sorted(sid for sid in changed if sid in self._stories)),
         )
 
-    def stories(self) -> tuple[StoryRecord, ...]:
+    def stories(self) -> tuple[Story, ...]:
         """Every story, by id."""
         return tuple(self._record(self._stories[sid]) for sid in sorted(self._stories))
 
-    def story(self, story_id: int) -> StoryRecord | None:
+    def story(self, story_id: int) -> Story | None:
         story = self._stories.get(story_id)
         return None if story is None else self._record(story)
 
@@ -368,7 +352,7 @@ class StoryClusterer:
         self._next_id = snapshot.next_story_id
         self._clock = _ts(snapshot.clock)
         for record in snapshot.stories:
-            story = _Story(record.story_id)
+            story = _Story(record.id)
             first = _ts(record.first_published) or 0.0
             for article_id in record.members:
                 member = articles.get(article_id)
@@ -383,7 +367,7 @@ class StoryClusterer:
                         member.language or "",
                         tuple(sorted(set(member.entities))),
                     )
-                self._story_of[article_id] = record.story_id
+                self._story_of[article_id] = record.id
             if not story.members:
                 continue
             story.first = min(story.first, first)
@@ -391,8 +375,8 @@ class StoryClusterer:
             if any(v is None for v in story.vectors):
                 story.forget_vectors()
             story.representative = record.representative
-            self._stories[record.story_id] = story
-            self._next_id = max(self._next_id, record.story_id + 1)
+            self._stories[record.id] = story
+            self._next_id = max(self._next_id, record.id + 1)
         return self
 
     # --- scoring ---------------------------------------------------------------------
@@ -572,10 +556,10 @@ class StoryClusterer:
             if story.live and story.last < horizon:
                 story.forget_vectors()
 
-    def _record(self, story: _Story) -> StoryRecord:
+    def _record(self, story: _Story) -> Story:
         langs = tuple(sorted({lang for lang in story.langs if lang}))
-        return StoryRecord(
-            story_id=story.story_id,
+        return Story(
+            id=story.story_id,
             members=tuple(story.members),
             representative=story.representative,
             first_published=_iso(story.first),

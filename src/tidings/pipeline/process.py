@@ -27,10 +27,9 @@ from tidings.nlp.stories import (
     RestoredMember,
     StoryClusterer,
     StoryInput,
-    StoryRecord,
     story_params,
 )
-from tidings.records import ArticleAnalysis, StoredArticle, Story
+from tidings.records import ArticleAnalysis, StoredArticle
 from tidings.store import Store
 from tidings.timestamps import parse_timestamp, utcnow_iso
 
@@ -117,7 +116,7 @@ class LanguageState:
         snapshot = ClusterSnapshot(
             next_story_id=int(state.get("next_story_id", "1")),
             clock=state.get("clock"),
-            stories=tuple(_story_record(s) for s in stories),
+            stories=tuple(stories),
         )
         clusterer = StoryClusterer.restore(snapshot, members, story_params(model))
 
@@ -245,9 +244,9 @@ class ProcessJob:
             for p in prints
         ]
         stories = [
-            _story(record)
+            story
             for story_id in sorted(changed - removed)
-            if (record := state.clusterer.story(story_id)) is not None
+            if (story := state.clusterer.story(story_id)) is not None
         ]
         snapshot = state.clusterer.snapshot()
         self.store.save_analyses(
@@ -295,27 +294,3 @@ class ProcessJob:
             summary=enrichment.summary,
             story_terms=enrichment.story_terms,
         )
-
-
-def _story(record: StoryRecord) -> Story:
-    return Story(
-        id=record.story_id,
-        members=record.members,
-        representative=record.representative,
-        first_published=record.first_published,
-        last_published=record.last_published,
-        languages=record.languages,
-        entities=record.entities,
-    )
-
-
-def _story_record(story: Story) -> StoryRecord:
-    return StoryRecord(
-        story_id=story.id,
-        members=story.members,
-        representative=story.representative,
-        first_published=story.first_published or "",
-        last_published=story.last_published or "",
-        languages=story.languages,
-        entities=story.entities,
-    )
