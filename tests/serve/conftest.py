@@ -191,7 +191,7 @@ def analyse(store: Store, corpus: Corpus) -> Analysed:
             first_published="2024-03-06T09:00:00+00:00",
             last_published="2024-03-08T09:00:00+00:00",
             languages=("en", "zh"),
-            entities=(("ada lovelace", 3), ("london", 2)),
+            entities=(("ada lovelace", 3), ("#1843", 3), ("london", 2)),
         ),
         Story(
             id=SOLO_STORY_ID,

@@ -54,12 +54,20 @@ def story_members(
 
 
 def top_entities(store: Store, story: Story, limit: int = TOP_ENTITIES) -> list[StoryEntity]:
-    """The entities most members name, spelt as the representative article writes them."""
-    analysis = store.get_analysis(story.representative)
-    spelling = {e.normalized: e.text for e in analysis.entities} if analysis else {}
+    """The entities most members name, spelt as a member article writes them.
+
+    The story's terms also hold the clusterer's cross-language anchors (numbers,
+    codes: ``#48.8``); those are evidence, not names, and are not shown.
+    """
+    spelling: dict[str, str] = {}
+    for member in (story.representative, *story.members[:20]):
+        analysis = store.get_analysis(member)
+        for entity in analysis.entities if analysis else ():
+            spelling.setdefault(entity.normalized, entity.text)
+    names = [(key, count) for key, count in story.entities if not key.startswith("#")]
     return [
         StoryEntity(text=spelling.get(key, key), normalized=key, articles=count)
-        for key, count in story.entities[:limit]
+        for key, count in names[:limit]
     ]
 
 
