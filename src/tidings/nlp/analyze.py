@@ -27,9 +27,10 @@ from tidings.records import Entity
 
 log = logging.getLogger(__name__)
 
-#: Entities and keywords are read from the start of long texts only (speed; the
-#: lead of a news article names who and where).
+#: Keywords are read from the start of long texts only, entities from the lead
+#: (speed: NER is the costliest step; a news lead names who and where).
 ANNOTATE_CHARS = 5000
+ENTITY_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Analyzer:
         results = []
         for item, language, window, vector in zip(items, languages, windows, vectors, strict=True):
             head = item.text[:ANNOTATE_CHARS]
-            entities = extract_entities(f"{item.title or ''}\n{head}", language)
+            entities = extract_entities(f"{item.title or ''}\n{item.text[:ENTITY_CHARS]}", language)
             classifier = self.topics
             prediction = (
                 classifier.predict(
