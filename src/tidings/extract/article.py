@@ -117,6 +117,12 @@ def _parse(html: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+def _size(tree: HtmlElement) -> int:
+    """Elements, comments and processing instructions in the tree (what ``iter()`` yields)."""
+    count = tree.xpath("count(//* | //comment() | //processing-instruction())")
+    return int(count) if isinstance(count, float) else 0
+
+
 #: Control characters (but tab and newlines), replacement character, surrogates and
 #: private-use characters: what bytes that are not text decode to.
 _GARBAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\uf8ff]")
@@ -204,14 +210,14 @@ def extract_article(
     tree = _parse(html)
     if tree is None:
         return NotAnArticle(url, "empty")
-    if sum(1 for _ in tree.iter()) > MAX_ELEMENTS:
+    if _size(tree) > MAX_ELEMENTS:
         LOGGER.info("page with more than %d elements rejected: %s", MAX_ELEMENTS, url)
         return NotAnArticle(url, "too_large")
 
     meta = read_page_meta(tree)
     html_lang = _html_lang(tree)
     anchors = anchor_texts(tree)
-    # read before trafilatura prunes the tree
+    # read from the tree itself (trafilatura extracts from copies and prunes those)
     page = {
         "canonical": _canonical(tree, url),
         "h1": _first(tree, "//h1"),
@@ -225,10 +231,10 @@ def extract_article(
         LOGGER.warning("extraction failed for %s: %r", url, err)
         return NotAnArticle(url, "extraction_failed")
     found = extracted.meta if extracted is not None else {}
-    if not found.get("date"):
-        # trafilatura gives no metadata when it finds no text: search the day here
-        fresh = _parse(html)
-        found = {**found, "date": find_day(fresh, url) if fresh is not None else None}
+    if not found:
+        # trafilatura gives no metadata when it finds no text: search the day here (the
+        # tree is intact, trafilatura worked on copies; with metadata htmldate has run)
+        found = {"date": find_day(tree, url)}
     text = extracted.text.strip() if extracted is not None else ""
     raw = extracted.raw if extracted is not None else ""
     article = ExtractedArticle(url=url, text=text, **_fields(page, meta, found, url, hints))
