@@ -26,10 +26,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import nlp_sets  # noqa: E402
+from tidings.language import identify_language  # noqa: E402
 from tidings.nlp.ann import VectorIndex  # noqa: E402
 from tidings.nlp.dedup import NearDuplicateIndex, exact_hash, minhash_signature  # noqa: E402
 from tidings.nlp.embed import Embedder, lead_window  # noqa: E402
-from tidings.nlp.language import identify_language  # noqa: E402
 from tidings.nlp.stories import (  # noqa: E402
     StoryClusterer,
     StoryInput,

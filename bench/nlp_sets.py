@@ -51,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from story_events import BASE_TIME, REPORTS
-from tidings.nlp.language import detect_language
+from tidings.language import detect_language
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SCRAPINGHUB = SHARED / "extraction" / "scrapinghub" / "ground-truth.json"

@@ -26,7 +26,6 @@ from tidings.extract.encoding import decode_html
 from tidings.extract.fields.authors import clean_authors, pick_authors
 from tidings.extract.fields.dates import date_params, find_day, pick_date, to_day
 from tidings.extract.fields.title import pick_title, strip_site_suffix
-from tidings.extract.language import cjk_ratio, detect_language
 from tidings.extract.pagetype import (
     PageSignals,
     anchor_texts,
@@ -35,6 +34,7 @@ from tidings.extract.pagetype import (
 )
 from tidings.extract.structured import PageMeta, read_page_meta
 from tidings.extract.text import extract_text
+from tidings.language import cjk_ratio, detect_language
 from tidings.records import ExtractedArticle, NotAnArticle
 
 __all__ = ["clean_authors", "content_hash", "extract_article", "strip_site_suffix"]

@@ -6,6 +6,7 @@ process (vectors, MinHash signatures, story snapshots) is exported as plain data
 the pipeline to store.
 """
 
+from tidings.language import LanguageGuess, detect_language, identify_language
 from tidings.nlp.ann import Neighbour, VectorIndex
 from tidings.nlp.dedup import (
     NearDuplicate,
@@ -17,7 +18,6 @@ from tidings.nlp.dedup import (
 from tidings.nlp.embed import Embedder, lead_window, vector_from_bytes, vector_to_bytes
 from tidings.nlp.entities import extract_entities, normalize_entity
 from tidings.nlp.keywords import extract_keywords
-from tidings.nlp.language import LanguageGuess, detect_language, identify_language
 from tidings.nlp.stories import (
     ClusterSnapshot,
     RestoredMember,

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from tidings.language import detect_language
 from tidings.nlp.dedup import minhash_signature
 from tidings.nlp.embed import Embedder, lead_window
 from tidings.nlp.entities import extract_entities
 from tidings.nlp.keywords import extract_keywords
-from tidings.nlp.language import detect_language
 from tidings.nlp.stories import anchor_terms
 from tidings.nlp.summary import summarize
 from tidings.nlp.topics import TopicClassifier, TopicModelError, default_classifier

@@ -1,5 +1,8 @@
 """Language identification that holds up on short headlines and mixed text.
 
+Shared by the extract stage (the article record's ``language``) and the nlp stage
+(which re-checks title + text), so both answer the same way.
+
 Three steps, cheapest first:
 
 1. **Script.** Han, kana and hangul decide Chinese, Japanese and Korean outright,
@@ -30,6 +33,7 @@ from typing import Any
 __all__ = [
     "NEWS_LANGUAGES",
     "LanguageGuess",
+    "cjk_ratio",
     "detect_language",
     "identify_language",
 ]
@@ -182,6 +186,14 @@ def identify_language(text: str, declared: str | None = None) -> LanguageGuess:
     if guess.code is None or (guess.confidence < MIN_CONFIDENCE and fallback.code is not None):
         return fallback if fallback.code is not None else guess
     return guess
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of non-space characters that are Chinese, Japanese or Korean script."""
+    letters = len("".join(text.split()))
+    if not letters:
+        return 0.0
+    return len(_CJK_ANY.findall(text)) / letters
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tidings.nlp.language import detect_language, identify_language
+from tidings.language import cjk_ratio, detect_language, identify_language
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,8 @@ def test_declared_language_is_the_fallback() -> None:
     assert detect_language("12:30 — 4,500", "de-DE") == "de"
     assert detect_language("   ") is None
     assert identify_language("", None).method == "none"
+
+
+def test_cjk_ratio_counts_script_share() -> None:
+    assert cjk_ratio("北京 news") == 2 / 6
+    assert cjk_ratio("") == 0.0 and cjk_ratio("plain English") == 0.0
