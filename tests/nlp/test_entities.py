@@ -119,3 +119,18 @@ def test_real_article() -> None:
         assert entities
         labels.update(e.label for e in entities)
     assert labels == {"person", "organization", "place"}
+
+
+def test_batch_gives_the_same_entities_as_one_by_one() -> None:
+    from tidings.nlp.entities import extract_entities_many
+
+    texts = [
+        "Angela Merkel met Emmanuel Macron in Paris on Monday, the German government said.",
+        "苹果公司在北京发布了新产品，库克出席了发布会。",
+        "Microsoft and OpenAI opened an office in London.",
+        "",
+    ]
+    languages = ["en", "zh", "en", "en"]
+    batch = extract_entities_many(texts, languages)
+    assert batch == [extract_entities(t, lang) for t, lang in zip(texts, languages, strict=True)]
+    assert any(e.normalized == "paris" for e in batch[0]) and batch[3] == ()

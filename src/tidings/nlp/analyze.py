@@ -18,7 +18,7 @@ import numpy.typing as npt
 from tidings.language import detect_language
 from tidings.nlp.dedup import minhash_signature
 from tidings.nlp.embed import Embedder, lead_window
-from tidings.nlp.entities import extract_entities
+from tidings.nlp.entities import extract_entities_many
 from tidings.nlp.keywords import extract_keywords
 from tidings.nlp.stories import anchor_terms
 from tidings.nlp.summary import summarize
@@ -96,10 +96,13 @@ class Analyzer:
             return []
         windows = [lead_window(item.title, item.text) for item in items]
         vectors = self.embedder.passages(windows)
+        leads = [f"{item.title or ''}\n{item.text[:ENTITY_CHARS]}" for item in items]
+        found = extract_entities_many(leads, languages)
         results = []
-        for item, language, window, vector in zip(items, languages, windows, vectors, strict=True):
+        for item, language, window, vector, entities in zip(
+            items, languages, windows, vectors, found, strict=True
+        ):
             head = item.text[:ANNOTATE_CHARS]
-            entities = extract_entities(f"{item.title or ''}\n{item.text[:ENTITY_CHARS]}", language)
             classifier = self.topics
             prediction = (
                 classifier.predict(

@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from tidings.records import Entity
@@ -124,8 +124,31 @@ def extract_entities(text: str, language: str | None) -> tuple[Entity, ...]:
     return ()
 
 
+def extract_entities_many(
+    texts: Sequence[str], languages: Sequence[str | None]
+) -> list[tuple[Entity, ...]]:
+    """:func:`extract_entities` over a batch: English texts go through spaCy's
+    ``pipe`` together (batched matrix work, markedly cheaper than one call each)."""
+    results: list[tuple[Entity, ...]] = [() for _ in texts]
+    english = [
+        i for i, (t, lang) in enumerate(zip(texts, languages, strict=True))
+        if _is_english(lang) and t.strip()
+    ]  # fmt: skip
+    if english:
+        docs = _english_model().pipe(texts[i][:MAX_CHARS] for i in english)
+        for i, doc in zip(english, docs, strict=True):
+            results[i] = _group(_doc_mentions(doc), "en")
+    for i, (text, lang) in enumerate(zip(texts, languages, strict=True)):
+        if i not in english:
+            results[i] = extract_entities(text, lang)
+    return results
+
+
 def _english_mentions(text: str) -> list[tuple[str, EntityLabel]]:
-    doc = _english_model()(text)
+    return _doc_mentions(_english_model()(text))
+
+
+def _doc_mentions(doc: Any) -> list[tuple[str, EntityLabel]]:
     out: list[tuple[str, EntityLabel]] = []
     for ent in doc.ents:
         label = _SPACY_LABELS.get(ent.label_)
