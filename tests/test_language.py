@@ -50,3 +50,9 @@ def test_declared_language_is_the_fallback() -> None:
 def test_cjk_ratio_counts_script_share() -> None:
     assert cjk_ratio("北京 news") == 2 / 6
     assert cjk_ratio("") == 0.0 and cjk_ratio("plain English") == 0.0
+
+
+def test_without_the_short_text_model_the_declared_language_answers() -> None:
+    # py3langid alone is unsure on a few words; the page's own <html lang> decides.
+    assert detect_language("Rates", "de-DE", short_text_model=False) == "de"
+    assert detect_language("北京今天有雨", None, short_text_model=False) == "zh"

@@ -164,11 +164,16 @@ def _alias(code: str) -> str:
     return {"no": "nb", "nn": "nb"}.get(code, code)
 
 
-def identify_language(text: str, declared: str | None = None) -> LanguageGuess:
+def identify_language(
+    text: str, declared: str | None = None, *, short_text_model: bool = True
+) -> LanguageGuess:
     """Identify the language of ``text`` (a headline, a lead, a whole article).
 
     ``declared`` (e.g. ``<html lang>`` or a feed's language, any BCP 47 tag) is used
-    when the text is empty or the models are unsure.
+    when the text is empty or the models are unsure. ``short_text_model=False`` skips
+    lingua (whose models take seconds to load) and lets py3langid and ``declared``
+    answer short texts too: the extract stage's choice, where a page's own
+    ``<html lang>`` is at hand and a one-off ``tidings extract`` must start fast.
     """
     fallback = _declared(declared)
     sample = _clean(text)
@@ -181,7 +186,8 @@ def identify_language(text: str, declared: str | None = None) -> LanguageGuess:
         letters = sum(1 for ch in sample if ch.isalpha())
         if letters < 3:
             return fallback
-        detector = _lingua() if len(sample) < SHORT_TEXT_CHARS else None
+        short = len(sample) < SHORT_TEXT_CHARS
+        detector = _lingua() if short and short_text_model else None
         guess = _by_lingua(detector, sample) if detector is not None else _by_langid(sample)
     if guess.code is None or (guess.confidence < MIN_CONFIDENCE and fallback.code is not None):
         return fallback if fallback.code is not None else guess
@@ -196,9 +202,11 @@ def cjk_ratio(text: str) -> float:
     return len(_CJK_ANY.findall(text)) / letters
 
 
-def detect_language(text: str, declared: str | None = None) -> str | None:
+def detect_language(
+    text: str, declared: str | None = None, *, short_text_model: bool = True
+) -> str | None:
     """ISO 639-1 code of ``text``, or ``declared`` where the text cannot tell."""
-    return identify_language(text, declared).code
+    return identify_language(text, declared, short_text_model=short_text_model).code
 
 
 def _declared(tag: str | None) -> LanguageGuess:

@@ -243,7 +243,9 @@ def extract_article(
         return NotAnArticle(url, "empty", article)
     if _garbled(article.text):
         return NotAnArticle(url, "garbled", article)
-    language = detect_language(f"{article.title or ''}\n{article.text}", html_lang)
+    language = detect_language(
+        f"{article.title or ''}\n{article.text}", html_lang, short_text_model=False
+    )
     article = replace(article, language=language)
     cjk = cjk_ratio(article.text) > CJK_SHARE
     signals = PageSignals(
