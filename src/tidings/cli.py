@@ -223,7 +223,7 @@ def run_process_with_progress(store: Any, settings: Settings, index: Path | None
 
     from tidings.pipeline.process import ProcessJob, ProcessStats
 
-    total = len(store.articles_to_process(1_000_000_000))
+    total = store.count_articles_to_process()
     with Progress(
         TextColumn("processing"),
         BarColumn(),

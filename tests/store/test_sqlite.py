@@ -158,6 +158,7 @@ def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
         assert isinstance(saved, ArticleSaved)
         ids.append(saved.article_id)
     assert [a.id for a in store.articles_to_process(10)] == ids
+    assert store.count_articles_to_process() == 3
     vector = bytes(range(16))
     entity = Entity(text="Ostrava", label="place", normalized="ostrava", count=2)
     analyses = [
@@ -191,6 +192,7 @@ def test_analyses_stories_and_near_duplicates_persist(tmp_path: Path) -> None:
     store.save_analyses(analyses, stories=[story], state={"next_story_id": "8"})
     store.save_analyses(analyses, stories=[story])  # idempotent
     assert store.articles_to_process(10) == []
+    assert store.count_articles_to_process() == 0
     store.close()
 
     reopened = SQLiteStore(db)  # everything survives a restart

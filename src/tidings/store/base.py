@@ -189,6 +189,10 @@ class Store(abc.ABC):
         """Articles not analysed yet, oldest first (duplicates included)."""
 
     @abc.abstractmethod
+    def count_articles_to_process(self) -> int:
+        """How many articles ``articles_to_process`` would still return."""
+
+    @abc.abstractmethod
     def save_analyses(
         self,
         analyses: Sequence[tuple[ArticleAnalysis, int | None]],

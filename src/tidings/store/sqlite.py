@@ -477,6 +477,17 @@ class SQLiteStore(Store):
         )
         return [_article(row) for row in rows]
 
+    def count_articles_to_process(self) -> int:
+        row = (
+            self._conn()
+            .execute(
+                "SELECT COUNT(*) FROM article a LEFT JOIN article_nlp n ON n.article_id = a.id"
+                " WHERE n.article_id IS NULL"
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
     def save_analyses(
         self,
         analyses: Sequence[tuple[ArticleAnalysis, int | None]],
