@@ -95,9 +95,9 @@ class LanguageState:
         story_after = (clock - STORY_WINDOW).isoformat(timespec="seconds")
 
         dedup = NearDuplicateIndex()
-        members: dict[int, RestoredMember] = {}
         stories = store.load_stories(active_after=story_after)
         wanted = {a for s in stories for a in s.members}
+        live = []
         for analysis in store.iter_analyses(published_after=min(dedup_after, story_after)):
             if analysis.minhash:
                 dedup.add(analysis.article_id, analysis.minhash)
@@ -106,13 +106,19 @@ class LanguageState:
                 and analysis.embed_model == model
                 and analysis.article_id in wanted
             ):
-                article = store.get_article(analysis.article_id)
-                members[analysis.article_id] = RestoredMember(
-                    embedding=vector_from_bytes(analysis.embedding),
-                    published_at=article.published_at or article.created_at,
-                    language=analysis.language,
-                    entities=analysis.story_terms,
-                )
+                live.append(analysis)
+        articles = {a.id: a for a in store.get_articles([a.article_id for a in live])}
+        members = {
+            analysis.article_id: RestoredMember(
+                embedding=vector_from_bytes(analysis.embedding),
+                published_at=article.published_at or article.created_at,
+                language=analysis.language,
+                entities=analysis.story_terms,
+            )
+            for analysis in live
+            if analysis.embedding is not None
+            and (article := articles.get(analysis.article_id)) is not None
+        }
         snapshot = ClusterSnapshot(
             next_story_id=int(state.get("next_story_id", "1")),
             clock=state.get("clock"),
@@ -265,12 +271,14 @@ class ProcessJob:
         matches = state.dedup.find(fingerprint.minhash, exclude=article.id)
         if not matches:
             return None
-        candidates = []
-        for match in matches:
-            other = self.store.get_article(match.article_id)
-            canonical = self.store.get_article(other.duplicate_of) if other.duplicate_of else other
-            candidates.append((canonical.published_at or canonical.created_at, canonical.id))
-        return min(candidates)[1]
+        found = self.store.get_articles([m.article_id for m in matches])
+        # A match may itself be a copy: compare the originals it points to.
+        originals = {a.duplicate_of or a.id for a in found}
+        candidates = [
+            (a.published_at or a.created_at, a.id)
+            for a in self.store.get_articles(sorted(originals))
+        ]
+        return min(candidates)[1] if candidates else None
 
     def _analysis(self, fingerprint: Fingerprint, enrichment: Enrichment | None) -> ArticleAnalysis:
         if enrichment is None:  # a duplicate: fingerprint only
