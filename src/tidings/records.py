@@ -291,3 +291,47 @@ class ArticleBrief:
     topic: str | None = None
     story_id: int | None = None
     story_size: int | None = None
+
+
+# --- headlines -------------------------------------------------------------------
+
+
+class HeadlineOrigin(StrEnum):
+    """Where a headline candidate came from."""
+
+    #: The article's own title, as its outlet wrote it.
+    ORIGINAL = "original"
+    #: Another outlet's title for the same story.
+    OUTLET = "outlet"
+    #: Compressed from the article's lead or summary (no model).
+    EXTRACTIVE = "extractive"
+    #: Rewritten by a language model (llama.cpp GGUF or an OpenAI-compatible endpoint).
+    GENERATED = "generated"
+
+
+@dataclass(frozen=True)
+class FaithfulnessVerdict:
+    """Whether the article supports a headline, and if not, why."""
+
+    supported: bool
+    #: Semantic support in [0, 1]: how well the best-matching article sentences
+    #: back the headline (1 = said in so many words).
+    support: float
+    #: Why the headline was rejected, one short reason each ("number 12 not in the
+    #: article", "adds a negation", ...); empty when supported.
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeadlineCandidate:
+    """One headline the reader could be shown for an article or a story."""
+
+    text: str
+    origin: HeadlineOrigin
+    #: The article whose title this is (originals and other outlets' titles).
+    article_id: int | None = None
+    #: Who wrote it: the outlet's name, ``extractive:lead``, or the generator's model.
+    author: str | None = None
+    #: Clickbait score in [0, 1] (1 = clickbait).
+    clickbait: float | None = None
+    faithfulness: FaithfulnessVerdict | None = None
