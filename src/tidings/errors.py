@@ -120,3 +120,10 @@ class MigrationError(StoreError):
 
 class NotFoundError(StoreError):
     pass
+
+
+# --- headlines ----------------------------------------------------------------
+
+
+class GeneratorError(TidingsError):
+    """A headline generator (local model or endpoint) failed to answer."""

@@ -291,6 +291,8 @@ class ArticleBrief:
     topic: str | None = None
     story_id: int | None = None
     story_size: int | None = None
+    #: The article stands for its story (its headline is the story's).
+    representative: bool = False
 
 
 # --- headlines -------------------------------------------------------------------
@@ -335,3 +337,48 @@ class HeadlineCandidate:
     #: Clickbait score in [0, 1] (1 = clickbait).
     clickbait: float | None = None
     faithfulness: FaithfulnessVerdict | None = None
+
+
+@dataclass(frozen=True)
+class StoredHeadline:
+    """A candidate headline for one article, as stored with its gates and its record.
+
+    ``article_id`` is the article the headline titles (and was checked against); a
+    story's candidates are those of its representative article.
+    """
+
+    id: int
+    article_id: int
+    story_id: int | None
+    candidate: HeadlineCandidate
+    language: str | None
+    #: Both gates passed when the candidate was last checked.
+    eligible: bool
+    impressions: int = 0
+    clicks: int = 0
+    #: Clicks still waiting for their dwell time (counted at a provisional reward).
+    pending_clicks: int = 0
+    #: Dwell-weighted reward: each click adds its reader's satisfaction in [0, 1].
+    reward: float = 0.0
+
+
+@dataclass(frozen=True)
+class HeadlineDelta:
+    """What a batch of events adds to one headline's record."""
+
+    impressions: int = 0
+    clicks: int = 0
+    pending_clicks: int = 0
+    reward: float = 0.0
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the append-only event log."""
+
+    id: int
+    kind: str
+    article_id: int | None
+    reader: str | None
+    data: dict[str, object]
+    created_at: str

@@ -7,10 +7,10 @@ is one setting (``TIDINGS_DATABASE_URL``).
 from __future__ import annotations
 
 from tidings.errors import ConfigError
-from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
+from tidings.store.base import ArticlePage, FetchLog, NewEvent, NewURL, Store
 from tidings.store.sqlite import SQLiteStore
 
-__all__ = ["ArticlePage", "FetchLog", "NewURL", "SQLiteStore", "Store", "open_store"]
+__all__ = ["ArticlePage", "FetchLog", "NewEvent", "NewURL", "SQLiteStore", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:

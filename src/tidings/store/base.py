@@ -9,21 +9,35 @@ re-running a crawl after a crash never duplicates a source, URL or article.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tidings.records import (
     ArticleAnalysis,
     ArticleBrief,
+    Event,
     ExtractedArticle,
     FrontierItem,
+    HeadlineCandidate,
+    HeadlineDelta,
     SaveResult,
     Source,
     SourceKind,
     SourceSpec,
     StoredArticle,
+    StoredHeadline,
     Story,
 )
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append to the log."""
+
+    kind: str
+    article_id: int | None = None
+    reader: str | None = None
+    data: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -261,3 +275,57 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def count_events(self, kind: str | None = None) -> int: ...
+
+    @abc.abstractmethod
+    def record_events(self, events: Sequence[NewEvent]) -> int:
+        """Append a batch of events in one transaction; returns how many."""
+
+    @abc.abstractmethod
+    def events_after(
+        self, after_id: int, *, kinds: Sequence[str] | None = None, limit: int = 1000
+    ) -> list[Event]:
+        """Events with an id above ``after_id`` (of ``kinds`` if given), oldest first."""
+
+    @abc.abstractmethod
+    def event_cursor(self, consumer: str) -> int:
+        """The last event id ``consumer`` has applied (0 before its first)."""
+
+    # --- headlines ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def articles_needing_headlines(self, limit: int) -> list[StoredArticle]:
+        """Analysed, non-duplicate articles whose candidates were never built, or whose
+        story changed since (for a story's representative), oldest first."""
+
+    @abc.abstractmethod
+    def save_headlines(
+        self,
+        article_id: int,
+        story_id: int | None,
+        checked: Sequence[tuple[HeadlineCandidate, str | None, bool]],
+    ) -> None:
+        """Store an article's candidates (candidate, language, eligible) in one
+        transaction and mark the article done. A candidate already stored (same
+        text) keeps its record; its gates are replaced. Idempotent."""
+
+    @abc.abstractmethod
+    def headlines_of(self, article_ids: Sequence[int]) -> dict[int, list[StoredHeadline]]:
+        """Each article's candidates, oldest first (one query)."""
+
+    @abc.abstractmethod
+    def get_headline(self, headline_id: int) -> StoredHeadline:
+        """Raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def apply_headline_deltas(
+        self,
+        deltas: Mapping[int, HeadlineDelta],
+        *,
+        consumer: str,
+        expected_cursor: int,
+        new_cursor: int,
+    ) -> bool:
+        """Add ``deltas`` to the headlines' records and move ``consumer``'s cursor from
+        ``expected_cursor`` to ``new_cursor``, in one transaction. Returns False (and
+        changes nothing) when the cursor has moved meanwhile: another process applied
+        those events first, so nothing is counted twice."""

@@ -172,4 +172,46 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "headlines: candidates with their gates and their readers' record; event cursors",
+        """
+        -- Candidate headlines of an article (a story's are its representative's):
+        -- its own title, other outlets' titles, extractive and generated ones, each
+        -- with the faithfulness and clickbait gates' verdicts and the bandit's record.
+        CREATE TABLE headline (
+            id                INTEGER PRIMARY KEY,
+            article_id        INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            story_id          INTEGER REFERENCES story(id) ON DELETE SET NULL,
+            text              TEXT NOT NULL,
+            origin            TEXT NOT NULL,
+            author            TEXT,
+            -- Whose title it is (originals, other outlets); NULL for written ones.
+            source_article_id INTEGER REFERENCES article(id) ON DELETE SET NULL,
+            language          TEXT,
+            clickbait         REAL,
+            supported         INTEGER NOT NULL DEFAULT 0,
+            support           REAL,
+            reasons           TEXT NOT NULL DEFAULT '[]',
+            eligible          INTEGER NOT NULL DEFAULT 0,
+            impressions       INTEGER NOT NULL DEFAULT 0,
+            clicks            INTEGER NOT NULL DEFAULT 0,
+            pending_clicks    INTEGER NOT NULL DEFAULT 0,
+            reward            REAL NOT NULL DEFAULT 0,
+            created_at        TEXT NOT NULL,
+            checked_at        TEXT NOT NULL,
+            UNIQUE (article_id, text)
+        );
+        CREATE INDEX headline_story ON headline (story_id);
+
+        -- When the headline stage last built an article's candidates.
+        ALTER TABLE article_nlp ADD COLUMN headlines_at TEXT;
+
+        -- How far each consumer of the event log has read (the last event id).
+        CREATE TABLE event_cursor (
+            consumer TEXT PRIMARY KEY,
+            last_id  INTEGER NOT NULL
+        );
+        """,
+    ),
 )

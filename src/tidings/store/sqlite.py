@@ -14,7 +14,7 @@ import logging
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,17 +26,22 @@ from tidings.records import (
     ArticleSaved,
     DuplicateArticle,
     Entity,
+    Event,
     ExtractedArticle,
     FrontierItem,
+    HeadlineCandidate,
+    HeadlineDelta,
     SaveResult,
     Source,
     SourceKind,
     SourceSpec,
     StoredArticle,
+    StoredHeadline,
     Story,
     URLState,
 )
-from tidings.store.base import ArticlePage, FetchLog, NewURL, Store
+from tidings.store import sqlite_headlines as _headlines
+from tidings.store.base import ArticlePage, FetchLog, NewEvent, NewURL, Store
 from tidings.store.migrations import MIGRATIONS
 from tidings.timestamps import utc_iso, utcnow_iso
 from tidings.urls import host_of
@@ -582,14 +587,20 @@ class SQLiteStore(Store):
             return {}
         marks = ",".join("?" * len(article_ids))
         rows = self._conn().execute(
-            "SELECT n.article_id, n.topic, m.story_id, s.size FROM article_nlp n"
+            "SELECT n.article_id, n.topic, m.story_id, s.size, s.representative_id"
+            " FROM article_nlp n"
             " LEFT JOIN story_member m ON m.article_id = n.article_id"
             " LEFT JOIN story s ON s.id = m.story_id"
             f" WHERE n.article_id IN ({marks})",
             tuple(article_ids),
         )
         return {
-            int(row[0]): ArticleBrief(topic=row[1], story_id=row[2], story_size=row[3])
+            int(row[0]): ArticleBrief(
+                topic=row[1],
+                story_id=row[2],
+                story_size=row[3],
+                representative=row[4] is not None and row[4] == row[0],
+            )
             for row in rows
         }
 
@@ -640,6 +651,58 @@ class SQLiteStore(Store):
             row = self._conn().execute("SELECT COUNT(*) FROM event WHERE kind = ?", (kind,))
             row = row.fetchone()
         return int(row[0])
+
+    def record_events(self, events: Sequence[NewEvent]) -> int:
+        if not events:
+            return 0
+        with self._tx() as conn:
+            return _headlines.record_events(conn, events)
+
+    def events_after(
+        self, after_id: int, *, kinds: Sequence[str] | None = None, limit: int = 1000
+    ) -> list[Event]:
+        return _headlines.events_after(self._conn(), after_id, kinds, limit)
+
+    def event_cursor(self, consumer: str) -> int:
+        return _headlines.event_cursor(self._conn(), consumer)
+
+    # --- headlines ---------------------------------------------------------------
+
+    def articles_needing_headlines(self, limit: int) -> list[StoredArticle]:
+        rows = self._conn().execute(_headlines.NEEDING_HEADLINES, (limit,))
+        return self.get_articles([int(row[0]) for row in rows])
+
+    def save_headlines(
+        self,
+        article_id: int,
+        story_id: int | None,
+        checked: Sequence[tuple[HeadlineCandidate, str | None, bool]],
+    ) -> None:
+        with self._tx() as conn:
+            _headlines.save_headlines(conn, article_id, story_id, checked)
+
+    def headlines_of(self, article_ids: Sequence[int]) -> dict[int, list[StoredHeadline]]:
+        return _headlines.headlines_of(self._conn(), article_ids)
+
+    def get_headline(self, headline_id: int) -> StoredHeadline:
+        return _headlines.get_headline(self._conn(), headline_id)
+
+    def apply_headline_deltas(
+        self,
+        deltas: Mapping[int, HeadlineDelta],
+        *,
+        consumer: str,
+        expected_cursor: int,
+        new_cursor: int,
+    ) -> bool:
+        with self._tx() as conn:
+            return _headlines.apply_headline_deltas(
+                conn,
+                deltas,
+                consumer=consumer,
+                expected_cursor=expected_cursor,
+                new_cursor=new_cursor,
+            )
 
 
 # --- helpers -------------------------------------------------------------------
