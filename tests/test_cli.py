@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.pipeline.test_process import QUAKE_EN
 from tests.webserver import TestWeb, article_html
 
 CONTRACT_KEYS = {"title", "text", "authors", "date", "language", "url", "image"}
@@ -30,7 +31,17 @@ def tidings(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Compl
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
     out = tidings("--help", cwd=tmp_path).stdout
-    for command in ("demo", "crawl", "process", "serve", "extract", "sources", "status"):
+    for command in (
+        "demo",
+        "crawl",
+        "process",
+        "serve",
+        "extract",
+        "sources",
+        "status",
+        "clickbait",
+        "headline",
+    ):
         assert command in out
 
 
@@ -107,3 +118,70 @@ def test_sources_add_discovers_feed_and_opml_round_trips(tmp_path: Path) -> None
     assert "Imported 1 feeds" in imported.stdout
     listed = json.loads(tidings(*other, "sources", "list", "--json", cwd=tmp_path).stdout)
     assert [s["url"] for s in listed] == [web.url("/rss.xml")]
+
+
+# --- headlines: the CLI contract -------------------------------------------------
+
+BAIT = "You won't believe what this celebrity did next"
+SOBER = "Council approves budget for new harbour bridge"
+
+
+def test_clickbait_prints_one_score_per_line_in_order(tmp_path: Path) -> None:
+    lines = [
+        BAIT,
+        SOBER,
+        "",
+        "震惊！你绝对想不到他接下来做了什么",
+        "国务院公布2025年政府工作报告全文",
+    ]
+    result = tidings("clickbait", cwd=tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    scores = [float(x) for x in result.stdout.splitlines()]
+    assert len(scores) == len(lines)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[0] > 0.5 > scores[1]
+    assert scores[2] == 0.0
+    assert scores[3] > scores[4]
+
+
+def test_clickbait_on_empty_input_prints_nothing(tmp_path: Path) -> None:
+    result = tidings("clickbait", cwd=tmp_path, stdin="")
+    assert result.returncode == 0 and result.stdout == ""
+
+
+def test_headline_json_from_a_page_and_from_extracted_json(tmp_path: Path) -> None:
+    title, text = QUAKE_EN
+    paragraphs = "".join(f"<p>{s}.</p>" for s in text.split(". "))
+    page = tmp_path / "quake.html"
+    page.write_text(
+        f"<html lang='en'><head><title>{BAIT}</title></head><body><article><h1>{BAIT}</h1>"
+        f"{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    result = tidings("headline", "--json", str(page), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    original = next(c for c in out["candidates"] if c["origin"] == "original")
+    assert original["text"] == BAIT and not original["eligible"]
+    assert out["chosen"] and out["chosen"] != BAIT and out["replaced_original"]
+    chosen = next(c for c in out["candidates"] if c["text"] == out["chosen"])
+    assert chosen["eligible"] and chosen["faithful"] and chosen["clickbait"] < 0.5
+    for candidate in out["candidates"]:
+        assert set(candidate) >= {"text", "origin", "clickbait", "faithful", "support", "reasons"}
+
+    extracted = tmp_path / "quake.json"
+    extracted.write_text(json.dumps({"title": title, "text": text, "language": "en"}))
+    result = tidings("headline", "--json", str(extracted), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["chosen"] == title  # an honest title is kept
+    assert not out["replaced_original"]
+
+
+def test_headline_reports_unreadable_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = tidings("headline", "--json", str(bad), cwd=tmp_path)
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+    result = tidings("headline", str(tmp_path / "missing.html"), cwd=tmp_path)
+    assert result.returncode == 1 and "cannot read" in result.stderr

@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         "on every article not processed yet",
     )
     process.add_argument("--json", action="store_true", help="print the run's figures as JSON")
+    process.add_argument(
+        "--no-headlines", action="store_true", help="skip the headline stage after language"
+    )
     process.set_defaults(handler=_process)
 
     serve = sub.add_parser("serve", help="serve the reader and the JSON API")
@@ -113,6 +116,28 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--json", action="store_true", help="one JSON object per file and line")
     extract.add_argument("--url", help="the page's address (only with a single FILE)")
     extract.set_defaults(handler=_extract)
+
+    clickbait = sub.add_parser(
+        "clickbait",
+        help="score headlines read from stdin, one per line: prints one score in [0, 1] "
+        "per line, in order (1 = clickbait)",
+    )
+    clickbait.set_defaults(handler=_clickbait)
+
+    headline = sub.add_parser(
+        "headline",
+        help="headline candidates of an article (HTML page or extracted-article JSON) "
+        "with their faithfulness and clickbait scores, and the one chosen",
+    )
+    headline.add_argument("file", type=Path, metavar="FILE")
+    headline.add_argument("--json", action="store_true", help="print one JSON object")
+    headline.add_argument("--url", help="the page's address")
+    headline.add_argument(
+        "--generator",
+        help="smollm2, llama-cpp:/path/model.gguf or openai:http://host:port/v1 "
+        "(env TIDINGS_HEADLINE_GENERATOR; default: none)",
+    )
+    headline.set_defaults(handler=_headline)
 
     sources = sub.add_parser("sources", help="add, list, remove, import and export sources")
     ssub = sources.add_subparsers(title="sources commands", metavar="ACTION")
@@ -183,17 +208,22 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
     try:
         stats = run_crawl_with_progress(store, crawl)
         processed = None if args.no_process else run_process_with_progress(store, settings)
+        headlines = None if args.no_process else run_headlines_with_progress(store)
     finally:
         store.close()
     if args.json:
         figures = stats.as_dict()
         if processed is not None:
             figures["processing"] = processed.as_dict()
+        if headlines is not None:
+            figures["headlines"] = headlines.as_dict()
         print(json.dumps(figures))
     else:
         _print_crawl_summary(stats)
         if processed is not None:
             _print_process_summary(processed)
+        if headlines is not None:
+            _print_headline_summary(headlines)
     return 0
 
 
@@ -201,12 +231,18 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_store(settings)
     try:
         stats = run_process_with_progress(store, settings)
+        headlines = None if args.no_headlines else run_headlines_with_progress(store)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(stats.as_dict()))
+        figures = stats.as_dict()
+        if headlines is not None:
+            figures["headlines"] = headlines.as_dict()
+        print(json.dumps(figures))
     else:
         _print_process_summary(stats)
+        if headlines is not None:
+            _print_headline_summary(headlines)
     return 0
 
 
@@ -248,6 +284,35 @@ def _print_process_summary(stats: Any) -> None:
         f"Processed {figures['processed']} articles in {figures['elapsed']:.1f}s "
         f"({figures['articles_per_second']}/s): {figures['near_duplicates']} near-duplicates, "
         f"{figures['stories_created']} new stories, {figures['stories_merged']} merged."
+    )
+
+
+def run_headlines_with_progress(store: Any) -> Any:
+    """Run the headline stage over every article that needs candidates."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from tidings.headlines.generate import generator_from_setting
+    from tidings.headlines.writer import HeadlineWriter
+    from tidings.pipeline.headlines import HeadlineJob, HeadlineStats
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=_stderr_console(), transient=True
+    ) as progress:
+        task = progress.add_task("headlines", total=None)
+
+        def on_progress(stats: HeadlineStats, batch: int) -> None:
+            progress.update(task, description=f"headlines: {stats.articles} articles")
+
+        writer = HeadlineWriter(generator=generator_from_setting())
+        return HeadlineJob(store, writer=writer, on_progress=on_progress).run()
+
+
+def _print_headline_summary(stats: Any) -> None:
+    figures = stats.as_dict()
+    print(
+        f"Headlines for {figures['articles']} articles in {figures['elapsed']:.1f}s: "
+        f"{figures['candidates']} candidates, {figures['eligible']} passed both gates, "
+        f"{figures['originals_rejected']} original titles rejected."
     )
 
 
@@ -340,6 +405,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
             _print_crawl_summary(stats)
             processed = run_process_with_progress(store, settings, index=index_path(demo_dir))
             _print_process_summary(processed)
+            _print_headline_summary(run_headlines_with_progress(store))
             print(
                 f"Demo crawl: {store.count_articles()} articles "
                 f"({stats.duplicates} duplicates folded) from {len(store.list_sources())} "
@@ -421,6 +487,116 @@ def _emit(obj: dict[str, Any], as_json: bool) -> None:
             f"{', '.join(obj['authors'])} {obj.get('date') or ''}\n\n{obj.get('text') or ''}\n\n"
         )
     sys.stdout.flush()
+
+
+# --- headlines -----------------------------------------------------------------
+
+
+def _clickbait(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.headlines.clickbait import ClickbaitScorer
+
+    lines = [line.rstrip("\r\n") for line in sys.stdin]
+    wanted = [i for i, line in enumerate(lines) if line.strip()]
+    scores = [0.0] * len(lines)  # an empty line is no headline, so no clickbait
+    scorer = ClickbaitScorer()
+    for start in range(0, len(wanted), 512):
+        chunk = wanted[start : start + 512]
+        for i, score in zip(chunk, scorer.score([lines[i] for i in chunk]), strict=True):
+            scores[i] = score
+    sys.stdout.write("".join(f"{score:.4f}\n" for score in scores))
+    return 0
+
+
+def _headline(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.headlines.generate import generator_from_setting
+    from tidings.headlines.writer import HeadlineWriter, eligible, pick_without_readers
+
+    article = _headline_input(args.file, args.url)
+    if article is None:
+        return 1
+    writer = HeadlineWriter(generator=generator_from_setting(args.generator))
+    candidates = writer.write(article)
+    chosen = pick_without_readers(candidates)
+    original = next((c for c in candidates if c.origin.value == "original"), None)
+    out: dict[str, Any] = {
+        "file": str(args.file),
+        "title": article.title,
+        "language": article.language,
+        "candidates": [
+            {
+                "text": c.text,
+                "origin": c.origin.value,
+                "author": c.author,
+                "clickbait": round(c.clickbait or 0.0, 4),
+                "faithful": bool(c.faithfulness and c.faithfulness.supported),
+                "support": round(c.faithfulness.support, 4) if c.faithfulness else None,
+                "reasons": list(c.faithfulness.reasons) if c.faithfulness else [],
+                "eligible": eligible(c),
+            }
+            for c in candidates
+        ],
+        "chosen": chosen.text if chosen else None,
+        "chosen_origin": chosen.origin.value if chosen else None,
+        "replaced_original": bool(chosen and original and chosen is not original),
+        "generator_failures": writer.generator_failures,
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return 0
+    sys.stdout.write(f"Chosen: {out['chosen'] or '(none passed both gates)'}\n\n")
+    for c in out["candidates"]:
+        mark = "ok " if c["eligible"] else "-- "
+        why = "; ".join(c["reasons"])
+        sys.stdout.write(
+            f"{mark}[{c['origin']}] {c['text']}\n    clickbait {c['clickbait']:.2f}, "
+            f"support {c['support'] or 0:.2f}{'; ' + why if why else ''}\n"
+        )
+    return 0
+
+
+def _headline_input(path: Path, url: str | None) -> Any:
+    """An article to write headlines for, from an HTML page or an extracted-article
+    JSON (e.g. a line of ``tidings extract --json``); None (after a message) if neither."""
+    from tidings.extract import extract_article
+    from tidings.headlines.writer import HeadlineInput
+    from tidings.nlp.summary import summarize
+
+    try:
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        print(f"tidings: cannot read {path}: {exc}", file=sys.stderr)
+        return None
+    title: str | None
+    if data.lstrip()[:1] == b"{":
+        try:
+            obj = json.loads(data.decode("utf-8", errors="replace").splitlines()[0])
+        except (ValueError, IndexError) as exc:
+            print(f"tidings: {path} is not valid JSON: {exc}", file=sys.stderr)
+            return None
+        text = str(obj.get("text") or "")
+        title = obj.get("title") if isinstance(obj.get("title"), str) else None
+        language = obj.get("language") if isinstance(obj.get("language"), str) else None
+        site_name = obj.get("site_name") if isinstance(obj.get("site_name"), str) else None
+    else:
+        result = extract_article(data, url=url)
+        found = result.partial if isinstance(result, NotAnArticle) else result
+        if found is None:
+            reason = result.reason if isinstance(result, NotAnArticle) else "no text"
+            print(f"tidings: no article in {path}: {reason}", file=sys.stderr)
+            return None
+        text, title, language, site_name = found.text, found.title, found.language, found.site_name
+    if not text.strip():
+        print(f"tidings: {path} holds no article text", file=sys.stderr)
+        return None
+    return HeadlineInput(
+        text=text,
+        title=title,
+        language=language,
+        summary=summarize(text, language),
+        site_name=site_name,
+    )
 
 
 # --- sources -------------------------------------------------------------------

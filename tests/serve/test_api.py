@@ -54,7 +54,7 @@ def test_list_items_carry_excerpt_not_text(client: httpx.Client, corpus: Corpus)
     expected = {
         "id", "url", "canonical_url", "title", "authors", "date", "published_at", "language",
         "image", "site_name", "source_id", "source_title", "created_at", "duplicate_of",
-        "reader_url", "excerpt", "topic", "story_id", "story_size",
+        "reader_url", "excerpt", "topic", "story_id", "story_size", "headline",
     }  # fmt: skip
     assert set(item) == expected
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.serve.conftest import XSS_SUMMARY, Analysed, Corpus
+from tests.serve.conftest import XSS_SUMMARY, Analysed, Corpus, foreign_scripts
 from tidings.store import Store
 
 # --- JSON API ---------------------------------------------------------------------
@@ -179,7 +179,7 @@ def test_hostile_summary_is_escaped(
 ) -> None:
     assert "<script" in XSS_SUMMARY
     html = client.get(f"/articles/{corpus.xss_id}").text
-    assert "<script" not in html
+    assert foreign_scripts(html) == []
     assert "<img src=x" not in html
     assert (
         "<p>Hostile &lt;script&gt;alert(5)&lt;/script&gt; summary "
@@ -191,7 +191,7 @@ def test_index_shows_topic_and_story_size(
     client: httpx.Client, corpus: Corpus, analysed: Analysed
 ) -> None:
     html = client.get("/").text
-    assert "<script" not in html
+    assert foreign_scripts(html) == []
     link = f'<a class="coverage" href="/stories/{analysed.story_id}">3 sources</a>'
     assert html.count(link) == 3  # one per member
     assert f"/stories/{analysed.solo_story_id}" not in html  # one source only: no link

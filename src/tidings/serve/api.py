@@ -5,21 +5,29 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from tidings.errors import NotFoundError
+from tidings.pipeline.headlines import learn_from_events
 from tidings.serve import coverage
+from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
 from tidings.serve.schemas import (
     ArticleDetail,
+    ArticleHeadlinesOut,
     ArticleList,
     ArticleSummary,
     ErrorOut,
+    EventBatchIn,
+    EventsAccepted,
+    HeadlineCandidateOut,
     HealthOut,
+    ShownHeadlineOut,
     SourceOut,
     StatusOut,
     StoryOut,
 )
+from tidings.store.base import NewEvent
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +72,26 @@ def list_articles(
             detail="invalid cursor: pass the next_cursor of a previous page unchanged",
         ) from exc
     briefs = coverage.article_briefs(store, page.items)
+    choices = shown_headlines.choose_for(store, page.items, briefs)
     return ArticleList(
-        items=[ArticleSummary.from_record(a, briefs.get(a.id)) for a in page.items],
+        items=[
+            ArticleSummary.from_record(
+                a, briefs.get(a.id), _shown_out(shown_headlines.shown(a, choices.get(a.id)))
+            )
+            for a in page.items
+        ],
         next_cursor=page.next_cursor,
+    )
+
+
+def _shown_out(item: shown_headlines.ShownHeadline) -> ShownHeadlineOut:
+    return ShownHeadlineOut(
+        text=item.text,
+        headline_id=item.headline_id,
+        policy=item.policy,
+        reason=item.reason,
+        origin=item.origin,
+        original_title=item.original,
     )
 
 
@@ -88,6 +113,69 @@ def get_article(
     return ArticleDetail.from_record(
         article, store.get_analysis(article_id), store.story_of(article_id)
     )
+
+
+@router.get(
+    "/articles/{article_id}/headlines",
+    response_model=ArticleHeadlinesOut,
+    summary="An article's headline candidates, their gates and readers' record",
+    responses=_NOT_FOUND,
+)
+def article_headlines(
+    store: StoreDep, article_id: Annotated[int, Path(description="Article id.")]
+) -> ArticleHeadlinesOut:
+    """Every candidate (the outlet's title, other outlets', extractive, generated) with
+    the faithfulness and clickbait verdicts, impressions, dwell-weighted clicks and the
+    bandit's estimate, plus the headline it would pick now and why."""
+    try:
+        article = store.get_article(article_id)
+    except NotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    briefs = coverage.article_briefs(store, [article])
+    choice = shown_headlines.choose_for(store, [article], briefs).get(article.id)
+    stored = store.headlines_of([article.id]).get(article.id, [])
+    return ArticleHeadlinesOut(
+        article_id=article.id,
+        title=article.title,
+        chosen=_shown_out(shown_headlines.shown(article, choice)),
+        candidates=[
+            HeadlineCandidateOut.model_validate(shown_headlines.explain(h)) for h in stored
+        ],
+    )
+
+
+@router.post(
+    "/events",
+    response_model=EventsAccepted,
+    summary="Record reader events (impressions, clicks, dwell time...) in a batch",
+    responses={
+        400: {"model": ErrorOut, "description": "Not a valid batch of events."},
+        403: {"model": ErrorOut, "description": "Sent from another site."},
+    },
+)
+def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> EventsAccepted:
+    """Append the events to the log (never lost: one transaction), then let the headline
+    learner fold impressions, clicks and dwell times into each headline's record, so the
+    next choice already reflects them. The body must be JSON (so a cross-site form
+    cannot post it); requests whose `Origin` is another site are refused."""
+    origin = request.headers.get("origin")
+    if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
+        raise HTTPException(status_code=403, detail="events must come from this site")
+    events = [
+        NewEvent(
+            e.kind,
+            article_id=e.article_id,
+            reader=e.reader,
+            data={
+                k: v
+                for k, v in e.model_dump(exclude={"kind", "article_id", "reader"}).items()
+                if v is not None
+            },
+        )
+        for e in batch.events
+    ]
+    accepted = store.record_events(events)
+    return EventsAccepted(accepted=accepted, learned=learn_from_events(store))
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from tidings.records import ArticleAnalysis, ArticleBrief, Source, SourceKind, StoredArticle, Story
@@ -70,13 +72,44 @@ class ArticleBase(BaseModel):
         }
 
 
+class ShownHeadlineOut(BaseModel):
+    """The headline to show for an article: faithful, not clickbait, learned from readers."""
+
+    text: str = Field(description="The headline.")
+    headline_id: int | None = Field(
+        description="Pass it back in `impression`, `click` and `dwell` events "
+        "(`POST /api/v1/events`) so readers' feedback reaches this headline."
+    )
+    policy: str = Field(
+        description="How it was chosen: `original` (the outlet's own passed both gates), "
+        "`only`, `thompson` (Thompson sampling among honest candidates) or `fallback` "
+        "(nothing passed; the outlet's own title)."
+    )
+    reason: str = Field(description="Why this headline, in words.")
+    origin: str | None = Field(
+        description="`original`, `outlet`, `extractive` or `generated`; null before the "
+        "headline stage ran."
+    )
+    original_title: str | None = Field(
+        description="The outlet's own title when another headline replaced it."
+    )
+
+
 class ArticleSummary(ArticleBase):
     """An article in a list: metadata and a short excerpt (no full text)."""
 
     excerpt: str = Field(description="The first ~300 characters of the text.")
+    headline: ShownHeadlineOut | None = Field(
+        default=None, description="The headline to show (see `ShownHeadlineOut`)."
+    )
 
     @classmethod
-    def from_record(cls, article: StoredArticle, brief: ArticleBrief | None) -> ArticleSummary:
+    def from_record(
+        cls,
+        article: StoredArticle,
+        brief: ArticleBrief | None,
+        headline: ShownHeadlineOut | None = None,
+    ) -> ArticleSummary:
         brief = brief or ArticleBrief()
         return cls.model_validate(
             {
@@ -85,6 +118,7 @@ class ArticleSummary(ArticleBase):
                 "topic": brief.topic,
                 "story_id": brief.story_id,
                 "story_size": brief.story_size,
+                "headline": headline,
             }
         )
 
@@ -260,3 +294,71 @@ class HealthOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str = Field(description="What went wrong.")
+
+
+class HeadlineCandidateOut(BaseModel):
+    """A candidate headline with both gates' verdicts and its readers' record."""
+
+    id: int
+    text: str
+    origin: str = Field(description="`original`, `outlet`, `extractive` or `generated`.")
+    author: str | None = Field(description="Outlet, extraction method or model.")
+    language: str | None
+    clickbait: float | None = Field(description="Clickbait score in [0, 1] (1 = clickbait).")
+    faithful: bool = Field(description="Supported by the article.")
+    support: float | None = Field(description="Semantic support by the article in [0, 1].")
+    reasons: list[str] = Field(description="Why the faithfulness gate rejected it.")
+    eligible: bool = Field(description="Passed both gates, so it may be shown.")
+    impressions: int
+    clicks: int
+    reward: float = Field(description="Dwell-weighted clicks (a bounce earns 0).")
+    expected_rate: float = Field(description="Posterior mean dwell-weighted click rate.")
+
+
+class ArticleHeadlinesOut(BaseModel):
+    """Every headline candidate of an article and the one the bandit picks now."""
+
+    article_id: int
+    title: str | None = Field(description="The outlet's own title.")
+    chosen: ShownHeadlineOut
+    candidates: list[HeadlineCandidateOut]
+
+
+EventKind = Literal[
+    "impression",
+    "click",
+    "dwell",
+    "scroll",
+    "hide",
+    "less_like_this",
+    "follow",
+    "mute",
+    "share",
+]
+
+
+class EventIn(BaseModel):
+    """One reader interaction."""
+
+    kind: EventKind = Field(description="What happened.")
+    article_id: int | None = Field(default=None, description="The article concerned.")
+    headline_id: int | None = Field(
+        default=None, description="The headline shown (from `headline.headline_id`)."
+    )
+    position: int | None = Field(default=None, ge=0, description="Rank in the list shown.")
+    seconds: float | None = Field(
+        default=None, ge=0, le=86400, description="Dwell time on the article (`dwell`)."
+    )
+    depth: float | None = Field(default=None, ge=0, le=1, description="Scroll depth (`scroll`).")
+    reader: str | None = Field(default=None, max_length=200, description="Reader id.")
+
+
+class EventBatchIn(BaseModel):
+    """Events sent together (up to 500)."""
+
+    events: list[EventIn] = Field(max_length=500)
+
+
+class EventsAccepted(BaseModel):
+    accepted: int = Field(description="Events appended to the log.")
+    learned: int = Field(description="Feedback events the headline learner applied.")

@@ -1,7 +1,9 @@
 """Server-rendered HTML: the newest articles, a reader view, stories, sources and their health.
 
-No JavaScript. Every value reaches the page through Jinja's autoescape; article
-text is plain text, split into paragraphs and escaped, never marked safe.
+No JavaScript is needed; one small script (``static/dwell.js``) reports how long a
+reader stayed on an article, for the headline learner. Every value reaches the page
+through Jinja's autoescape; article text is plain text, split into paragraphs and
+escaped, never marked safe.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from tidings.errors import NotFoundError
 from tidings.serve import coverage, formatting
+from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
 from tidings.serve.schemas import reader_path, story_path
 from tidings.urls import host_of
@@ -85,12 +88,16 @@ def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTML
         page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None)
     except ValueError:
         return render_error(request, 400, "That page link is invalid. Start from the newest.")
+    briefs = coverage.article_briefs(store, page.items)
     return render(
         request,
         "index.html",
         {
             "articles": page.items,
-            "briefs": coverage.article_briefs(store, page.items),
+            "briefs": briefs,
+            "headlines": shown_headlines.headlines_for_page(
+                store, page.items, briefs, page="latest"
+            ),
             "next_cursor": page.next_cursor,
             "paged": bool(cursor),
         },
@@ -98,11 +105,17 @@ def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTML
 
 
 @router.get("/articles/{article_id}")
-def article(request: Request, store: StoreDep, article_id: int) -> HTMLResponse:
+def article(
+    request: Request,
+    store: StoreDep,
+    article_id: int,
+    h: Annotated[int | None, Query(description="The headline clicked.")] = None,
+) -> HTMLResponse:
     try:
         item = store.get_article(article_id)
     except NotFoundError:
         return render_error(request, 404, "There is no article here.")
+    headline, original_title = shown_headlines.headline_for_reader(store, item, h)
     original = None
     if item.duplicate_of is not None:
         try:
@@ -122,6 +135,9 @@ def article(request: Request, store: StoreDep, article_id: int) -> HTMLResponse:
         "article.html",
         {
             "article": item,
+            "headline": headline,
+            "original_title": original_title,
+            "headline_id": h if original_title is not None or headline != item.title else None,
             "original": original,
             "when": coverage.when(item),
             "analysis": store.get_analysis(item.id),
@@ -140,13 +156,23 @@ def story(request: Request, store: StoreDep, story_id: int) -> HTMLResponse:
     except NotFoundError:
         return render_error(request, 404, "There is no story here.")
     members = coverage.story_members(store, item)
-    headline = next((a for a in members if a.id == item.representative), None)
+    lead = next((a for a in members if a.id == item.representative), None)
+    lead = lead or (members[0] if members else None)
+    choice = None
+    candidates: list[dict[str, object]] = []
+    if lead is not None:
+        briefs = coverage.article_briefs(store, [lead])
+        choice = shown_headlines.choose_for(store, [lead], briefs).get(lead.id)
+        stored = store.headlines_of([lead.id]).get(lead.id, [])
+        candidates = [shown_headlines.explain(h) for h in stored]
     return render(
         request,
         "story.html",
         {
             "story": item,
-            "headline": headline or (members[0] if members else None),
+            "headline": lead,
+            "shown": shown_headlines.shown(lead, choice) if lead is not None else None,
+            "candidates": candidates,
             "groups": coverage.group_by_language(members),
             "entities": coverage.top_entities(store, item),
         },
@@ -170,13 +196,17 @@ def source(
         page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None, source_id=source_id)
     except ValueError:
         return render_error(request, 400, "That page link is invalid. Start from the newest.")
+    briefs = coverage.article_briefs(store, page.items)
     return render(
         request,
         "source.html",
         {
             "source": item,
             "articles": page.items,
-            "briefs": coverage.article_briefs(store, page.items),
+            "briefs": briefs,
+            "headlines": shown_headlines.headlines_for_page(
+                store, page.items, briefs, page=f"source:{source_id}"
+            ),
             "next_cursor": page.next_cursor,
             "paged": bool(cursor),
         },
