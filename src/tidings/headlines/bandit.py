@@ -27,6 +27,10 @@ from tidings.records import Event, HeadlineDelta, HeadlineOrigin, StoredHeadline
 #: Beta prior: one click in twenty impressions, worth twenty impressions of evidence.
 PRIOR_REWARD = 1.0
 PRIOR_MISSES = 19.0
+#: Headlines written by an editor (the outlet's own, other outlets') start with a
+#: slightly higher prior rate (6.5% against 5%): shown more while evidence is thin,
+#: overtaken by any candidate readers clearly prefer.
+EDITED_PRIOR_REWARD = 1.3
 #: Dwell below this many seconds is a bounce: the headline disappointed the reader.
 BOUNCE_SECONDS = 10.0
 #: Dwell at or above this many seconds is a satisfied read.
@@ -53,7 +57,9 @@ def posterior(headline: StoredHeadline) -> tuple[float, float]:
     """(alpha, beta) of the arm's Beta posterior over its dwell-weighted click rate."""
     reward = max(0.0, min(headline.reward, float(headline.impressions)))
     misses = max(0.0, headline.impressions - reward)
-    return PRIOR_REWARD + reward, PRIOR_MISSES + misses
+    edited = headline.candidate.origin in (HeadlineOrigin.ORIGINAL, HeadlineOrigin.OUTLET)
+    prior = EDITED_PRIOR_REWARD if edited else PRIOR_REWARD
+    return prior + reward, PRIOR_MISSES + misses
 
 
 def expected_rate(headline: StoredHeadline) -> float:
