@@ -189,7 +189,7 @@ def bench_bandit(stories: int) -> dict[str, Any]:
 # --- the stage on real pages ------------------------------------------------------------
 
 
-def bench_stage(limit: int) -> dict[str, Any] | None:
+def bench_stage(limit: int, generator: str | None = None) -> dict[str, Any] | None:
     truth = DATA / "extraction" / "scrapinghub" / "ground-truth.json"
     html_dir = DATA / "extraction" / "scrapinghub" / "html"
     if not truth.exists():
@@ -212,15 +212,20 @@ def bench_stage(limit: int) -> dict[str, Any] | None:
                     summary=summarize(result.text, result.language),
                 )
             )
-    writer = HeadlineWriter()
+    from tidings.headlines.generate import generator_from_setting
+
+    writer = HeadlineWriter(generator=generator_from_setting(generator or ""))
     writer.write(articles[0])  # load the models outside the clock
     started = time.perf_counter()
     cpu = time.process_time()
-    candidates = eligible_count = originals_ok = 0
+    candidates = eligible_count = originals_ok = generated = generated_ok = 0
     for article in articles:
         found = writer.write(article)
         candidates += len(found)
         eligible_count += sum(1 for c in found if eligible(c))
+        mine = [c for c in found if c.origin is HeadlineOrigin.GENERATED]
+        generated += len(mine)
+        generated_ok += sum(1 for c in mine if eligible(c))
         originals_ok += sum(1 for c in found if c.origin is HeadlineOrigin.ORIGINAL and eligible(c))
     wall = time.perf_counter() - started
     cpu_s = time.process_time() - cpu
@@ -231,6 +236,8 @@ def bench_stage(limit: int) -> dict[str, Any] | None:
         "originals_passing": originals_ok / len(articles),
         "articles_per_second": len(articles) / wall,
         "articles_per_cpu_second": len(articles) / cpu_s,
+        "generated": generated,
+        "generated_passing": generated_ok,
     }
     print(
         f"\nStage on {len(articles)} ScrapingHub pages: {figures['candidates_per_article']:.1f} "
@@ -239,6 +246,12 @@ def bench_stage(limit: int) -> dict[str, Any] | None:
         f"{figures['articles_per_second']:.1f} articles/s "
         f"({figures['articles_per_cpu_second']:.1f} per CPU-second)"
     )
+    if generator:
+        print(
+            f"Generator {writer.generator.name if writer.generator else generator}: "
+            f"{generated} headlines, {generated_ok} passed both gates, "
+            f"{writer.generator_failures} failures"
+        )
     return figures
 
 
@@ -250,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma list of {PARTS}")
     parser.add_argument("--stories", type=int, default=200, help="bandit: simulated stories")
     parser.add_argument("--pages", type=int, default=100, help="stage: pages")
+    parser.add_argument(
+        "--generator", help="stage: also generate with smollm2, llama-cpp:PATH or openai:URL"
+    )
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -262,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         if part == "bandit":
             results[part] = bench_bandit(args.stories)
         elif part == "stage":
-            results[part] = bench_stage(args.pages)
+            results[part] = bench_stage(args.pages, args.generator)
         else:
             module = __import__(f"bench.headlines_{part}", fromlist=["run"])
             print(f"\n== {part} ({module.__name__})")

@@ -138,7 +138,7 @@ class OpenAICompatibleGenerator:
 class LlamaCppGenerator:
     """A local GGUF model run in-process by llama-cpp-python (CPU, loaded lazily)."""
 
-    def __init__(self, model_path: str | Path, *, n_ctx: int = 2048, seed: int = 7) -> None:
+    def __init__(self, model_path: str | Path, *, n_ctx: int = 4096, seed: int = 7) -> None:
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise ConfigError(f"no GGUF model at {self.model_path}")

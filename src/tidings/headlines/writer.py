@@ -161,9 +161,9 @@ class HeadlineWriter:
             return []
         texts = [c.text for c in candidates]
         scores = self.scorer.score(texts)
-        verdicts = self.gate.check_many(
-            texts, article.text, title=article.title, language=article.language
-        )
+        # The text alone is the evidence: the outlet's title is a claim to check like any
+        # other, not support (else an original would always support itself).
+        verdicts = self.gate.check_many(texts, article.text, language=article.language)
         return [
             replace(c, clickbait=float(score), faithfulness=verdict)
             for c, score, verdict in zip(candidates, scores, verdicts, strict=True)
