@@ -181,9 +181,9 @@ def _print(
         )
     print("targets (issue 5)                      <=0.0300    >=0.8700    >=0.9700")
     print(f"scorer throughput: {out['scorer/headlines_per_second']:.0f} headlines/s (cold)")
-    crowd = meta.get("out_of_fold", {}).get("webis_head_alone")
+    crowd = meta.get("out_of_fold", {}).get("crowd_alone")
     if crowd:
-        print(f"crowd head alone, out of fold on the training rows (from training): {crowd}")
+        print(f"crowd estimate alone, out of fold on the training rows (from training): {crowd}")
     print(f"Chinese sanity set: accuracy {out['scorer/chinese_sanity_accuracy']:.3f}")
     for (headline, gold), value in chinese:
         print(f"  {value:.3f} {'clickbait' if gold else 'sober':<9} {headline}")

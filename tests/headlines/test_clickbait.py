@@ -144,7 +144,7 @@ def _train_script() -> ModuleType:
 )
 def test_heldout_accuracy_floor(scorer: ClickbaitScorer) -> None:
     """A sample of the held-out rows (never trained on): measured on all of them,
-    Webis MSE 0.032 / accuracy 0.83 and Stop-Clickbait 0.97 (bench/headlines_clickbait.py)."""
+    Webis MSE 0.030 / accuracy 0.85 and Stop-Clickbait 0.97 (bench/headlines_clickbait.py)."""
     train = _train_script()
     webis, stop = train.load_all(SHARED)
     w_rows = np.flatnonzero(webis.heldout)[::3]
@@ -154,6 +154,6 @@ def test_heldout_accuracy_floor(scorer: ClickbaitScorer) -> None:
     webis_mse = float(np.mean((pw - webis.target[w_rows]) ** 2))
     webis_acc = float(np.mean((pw >= CLICKBAIT_THRESHOLD) == webis.label[w_rows]))
     stop_acc = float(np.mean((ps >= CLICKBAIT_THRESHOLD) == stop.label[s_rows]))
-    assert webis_mse < 0.036, webis_mse
-    assert webis_acc > 0.80, webis_acc
+    assert webis_mse < 0.034, webis_mse
+    assert webis_acc > 0.82, webis_acc
     assert stop_acc > 0.95, stop_acc
