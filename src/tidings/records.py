@@ -382,3 +382,73 @@ class Event:
     reader: str | None
     data: dict[str, object]
     created_at: str
+
+
+# --- ranking ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedCandidate:
+    """A story that may enter a reader's feed, shown through its representative."""
+
+    story_id: int
+    article_id: int
+    title: str | None
+    topic: str | None
+    #: The outlet of the representative (site name, else source title, else host).
+    source: str
+    #: Every outlet covering the story.
+    outlets: tuple[str, ...] = ()
+    #: Normalised entity keys and keywords of the representative.
+    entities: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    published_at: str | None = None
+    story_size: int = 1
+    #: L2-normalised float32 vector of the representative (``ndarray.tobytes()``).
+    embedding: bytes | None = None
+    #: Satisfied reads by all readers lately (trending).
+    popularity: float = 0.0
+    #: Why it is a candidate: ``fresh``, ``followed``, ``similar``, ``trending``,
+    #: ``collaborative``.
+    origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReaderControls:
+    """What a reader asked for: mutes, boosts, and personalisation on or off."""
+
+    personalized: bool = True
+    #: (kind, value) pairs; kind is ``source``, ``topic``, ``entity`` or ``keyword``.
+    muted: frozenset[tuple[str, str]] = frozenset()
+    boosted: frozenset[tuple[str, str]] = frozenset()
+    #: Stories the reader hid or said "less like this" about.
+    hidden: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class ReaderProfile:
+    """What the ranker knows about a reader from their events."""
+
+    reader: str
+    #: Satisfaction-weighted reading per topic / outlet / entity (decayed).
+    topics: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, float] = field(default_factory=dict)
+    #: Running mean of the embeddings of what they read (float32 bytes), if any.
+    interest: bytes | None = None
+    #: Stories already shown and read (not shown again as new).
+    read: frozenset[int] = frozenset()
+    events: int = 0
+
+
+@dataclass(frozen=True)
+class RankedStory:
+    """One entry of a feed, with its explanation."""
+
+    candidate: FeedCandidate
+    score: float
+    #: "Why this", top reasons first, in words.
+    reasons: tuple[str, ...]
+    #: ``personal``, ``perspective`` (an outlet the reader does not usually read),
+    #: ``explore`` (a new item or interest), ``top`` or ``latest``.
+    slot: str = "personal"

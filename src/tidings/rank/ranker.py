@@ -1,0 +1,121 @@
+"""Scores stories for a reader with the online model, and says why in words.
+
+The score is the online model's probability that the reader is satisfied by the
+story (:mod:`tidings.rank.online`), learned from dwell-weighted clicks and lowered
+by hides and "less like this". Its explanation is read off the same numbers: the
+features that pushed the score up most become the reasons ("you read a lot about
+science", "because you read about Valdoria", "popular now").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tidings.rank.features import features
+from tidings.rank.online import Features, OnlineLogistic
+from tidings.records import FeedCandidate, ReaderProfile
+
+#: Label weights: a hide or "less like this" says more than an ignored impression.
+NEGATIVE_WEIGHTS = {"impression": 1.0, "hide": 3.0, "less_like_this": 5.0}
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: FeedCandidate
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training example: what was shown, to whom, where, and how it went."""
+
+    profile: ReaderProfile | None
+    candidate: FeedCandidate
+    #: Satisfaction in [0, 1]: 0 for an ignored impression or a hide, the dwell-based
+    #: satisfaction for a click.
+    label: float
+    weight: float = 1.0
+    position: int | None = None
+
+
+class Ranker:
+    """The personal scorer: an online model plus the reasons behind each score."""
+
+    def __init__(self, model: OnlineLogistic | None = None) -> None:
+        self.model = model or OnlineLogistic()
+
+    def encode(
+        self,
+        profile: ReaderProfile | None,
+        candidate: FeedCandidate,
+        now: datetime,
+        position: int | None = None,
+    ) -> tuple[list[str], Features]:
+        named = features(profile, candidate, now, position=position)
+        return list(named), self.model.features(named)
+
+    def score(
+        self, profile: ReaderProfile | None, candidates: Sequence[FeedCandidate], now: datetime
+    ) -> list[Scored]:
+        out: list[Scored] = []
+        for candidate in candidates:
+            names, encoded = self.encode(profile, candidate, now)
+            score = self.model.predict(encoded)
+            contributions = self.model.contributions(encoded)[1:].tolist()  # bias left out
+            out.append(Scored(candidate, score, _reasons(names, contributions, candidate)))
+        return out
+
+    def learn(self, examples: Sequence[Example], now: datetime) -> int:
+        for example in examples:
+            _, encoded = self.encode(example.profile, example.candidate, now, example.position)
+            self.model.update(encoded, example.label, example.weight)
+        return len(examples)
+
+
+def _reasons(
+    names: list[str], contributions: Sequence[float], candidate: FeedCandidate
+) -> tuple[str, ...]:
+    ranked = sorted(zip(names, contributions, strict=True), key=lambda nc: -nc[1])
+    reasons: list[str] = []
+    for name, value in ranked:
+        if value <= 0.05:
+            break
+        text = _describe(name, candidate)
+        if text and text not in reasons:
+            reasons.append(text)
+        if len(reasons) == 3:
+            break
+    if "trending" in candidate.origins and "popular now" not in reasons:
+        reasons.append("popular now")
+    if candidate.story_size > 1:
+        reasons.append(f"covered by {candidate.story_size} outlets")
+    return tuple(reasons) or ("new",)
+
+
+def _describe(name: str, candidate: FeedCandidate) -> str | None:
+    key, _, value = name.partition("=")
+    if name.startswith("reader=") and "&" in name:
+        kind, _, what = name.split("&", 1)[1].partition("=")
+        return {
+            "topic": f"you read a lot about {what}",
+            "source": f"you often read {what}",
+            "entity": f"because you read about {what}",
+        }.get(kind)
+    if name == "affinity:topic" and candidate.topic:
+        return f"you read a lot about {candidate.topic}"
+    if name == "affinity:source":
+        return f"you often read {candidate.source}"
+    if name == "affinity:entity":
+        return "about people and places you follow"
+    if name == "similarity":
+        return "like stories you read to the end"
+    if key == "popularity":
+        return "popular now"
+    if key == "age" and value.startswith("<"):
+        return "fresh"
+    if key == "topic" and value != "-":
+        return f"readers like {value} now"
+    return None
