@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from tidings.errors import NotFoundError
 from tidings.pipeline.headlines import learn_from_events
-from tidings.serve import coverage
+from tidings.serve import coverage, feed
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
 from tidings.serve.schemas import (
@@ -175,7 +175,12 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
         for e in batch.events
     ]
     accepted = store.record_events(events)
-    return EventsAccepted(accepted=accepted, learned=learn_from_events(store))
+    learned = learn_from_events(store)
+    try:
+        feed.learn(request, store)
+    except Exception:  # the events are stored; the learner catches up on the next call
+        log.exception("ranking learner failed")
+    return EventsAccepted(accepted=accepted, learned=learned)
 
 
 @router.get(

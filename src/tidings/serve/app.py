@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from tidings import __version__
-from tidings.serve import api, web
+from tidings.serve import api, feed, web
 from tidings.serve.security import SecurityHeadersMiddleware
 from tidings.store.base import Store
 
@@ -55,6 +55,7 @@ def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
     app.state.title = title
 
     app.include_router(api.router)
+    app.include_router(feed.router)
     app.include_router(api.health_router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -17,9 +17,12 @@ from tidings.records import (
     ArticleBrief,
     Event,
     ExtractedArticle,
+    FeedCandidate,
     FrontierItem,
     HeadlineCandidate,
     HeadlineDelta,
+    ReaderControls,
+    ReaderProfile,
     SaveResult,
     Source,
     SourceKind,
@@ -329,3 +332,43 @@ class Store(abc.ABC):
         ``expected_cursor`` to ``new_cursor``, in one transaction. Returns False (and
         changes nothing) when the cursor has moved meanwhile: another process applied
         those events first, so nothing is counted twice."""
+
+    # --- readers and feeds -----------------------------------------------------
+
+    @abc.abstractmethod
+    def feed_candidates(
+        self, *, published_after: str | None, popular_after: str, limit: int
+    ) -> list[FeedCandidate]:
+        """Stories (through their representatives) newest first, with topic, outlets,
+        entities, embedding, and clicks on their members since ``popular_after``."""
+
+    @abc.abstractmethod
+    def reader_controls(self, reader: str) -> ReaderControls: ...
+
+    @abc.abstractmethod
+    def set_control(self, reader: str, kind: str, value: str, action: str | None) -> None:
+        """Mute or boost (``action``) a source, topic, entity, keyword, or hide a story
+        (kind ``story``, action ``mute``); ``action`` None removes the control.
+        Raises ``ValueError`` for an unknown kind or action."""
+
+    @abc.abstractmethod
+    def set_personalized(self, reader: str, on: bool) -> None: ...
+
+    @abc.abstractmethod
+    def reader_profiles(self, readers: Sequence[str]) -> dict[str, ReaderProfile]: ...
+
+    @abc.abstractmethod
+    def load_model(self, name: str) -> bytes | None: ...
+
+    @abc.abstractmethod
+    def save_learning(
+        self,
+        profiles: Sequence[ReaderProfile],
+        models: Mapping[str, bytes],
+        *,
+        consumer: str,
+        expected_cursor: int,
+        new_cursor: int,
+    ) -> bool:
+        """Store updated profiles and model state and move ``consumer``'s cursor, in one
+        transaction, only if the cursor is still ``expected_cursor`` (else False)."""

@@ -214,4 +214,42 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "readers: controls (mutes, boosts, hidden stories), settings, profiles; model state",
+        """
+        -- A reader's explicit wishes. kind: source, topic, entity, keyword or story
+        -- (a hidden story); action: mute or boost.
+        CREATE TABLE reader_control (
+            reader     TEXT NOT NULL,
+            kind       TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            action     TEXT NOT NULL CHECK (action IN ('mute', 'boost')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (reader, kind, value)
+        );
+
+        CREATE TABLE reader_setting (
+            reader       TEXT PRIMARY KEY,
+            personalized INTEGER NOT NULL DEFAULT 1,
+            updated_at   TEXT NOT NULL
+        );
+
+        -- What the ranker learned about a reader from events (JSON affinities, the
+        -- interest vector, stories read), rebuilt from the event log if lost.
+        CREATE TABLE reader_profile (
+            reader     TEXT PRIMARY KEY,
+            data       TEXT NOT NULL DEFAULT '{}',
+            interest   BLOB,
+            updated_at TEXT NOT NULL
+        );
+
+        -- Learned models kept by name (the online ranker's state).
+        CREATE TABLE model_state (
+            name       TEXT PRIMARY KEY,
+            data       BLOB NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -28,9 +28,12 @@ from tidings.records import (
     Entity,
     Event,
     ExtractedArticle,
+    FeedCandidate,
     FrontierItem,
     HeadlineCandidate,
     HeadlineDelta,
+    ReaderControls,
+    ReaderProfile,
     SaveResult,
     Source,
     SourceKind,
@@ -41,6 +44,7 @@ from tidings.records import (
     URLState,
 )
 from tidings.store import sqlite_headlines as _headlines
+from tidings.store import sqlite_readers as _readers
 from tidings.store.base import ArticlePage, FetchLog, NewEvent, NewURL, Store
 from tidings.store.migrations import MIGRATIONS
 from tidings.timestamps import utc_iso, utcnow_iso
@@ -699,6 +703,51 @@ class SQLiteStore(Store):
             return _headlines.apply_headline_deltas(
                 conn,
                 deltas,
+                consumer=consumer,
+                expected_cursor=expected_cursor,
+                new_cursor=new_cursor,
+            )
+
+    # --- readers and feeds -----------------------------------------------------
+
+    def feed_candidates(
+        self, *, published_after: str | None, popular_after: str, limit: int
+    ) -> list[FeedCandidate]:
+        return _readers.feed_candidates(
+            self._conn(), published_after=published_after, popular_after=popular_after, limit=limit
+        )
+
+    def reader_controls(self, reader: str) -> ReaderControls:
+        return _readers.reader_controls(self._conn(), reader)
+
+    def set_control(self, reader: str, kind: str, value: str, action: str | None) -> None:
+        with self._tx() as conn:
+            _readers.set_control(conn, reader, kind, value, action)
+
+    def set_personalized(self, reader: str, on: bool) -> None:
+        with self._tx() as conn:
+            _readers.set_personalized(conn, reader, on)
+
+    def reader_profiles(self, readers: Sequence[str]) -> dict[str, ReaderProfile]:
+        return _readers.reader_profiles(self._conn(), readers)
+
+    def load_model(self, name: str) -> bytes | None:
+        return _readers.load_model(self._conn(), name)
+
+    def save_learning(
+        self,
+        profiles: Sequence[ReaderProfile],
+        models: Mapping[str, bytes],
+        *,
+        consumer: str,
+        expected_cursor: int,
+        new_cursor: int,
+    ) -> bool:
+        with self._tx() as conn:
+            return _readers.save_learning(
+                conn,
+                profiles,
+                models,
                 consumer=consumer,
                 expected_cursor=expected_cursor,
                 new_cursor=new_cursor,

@@ -1,0 +1,233 @@
+"""The feed and its learner: the ranking stage wired to the store and the event log.
+
+:class:`FeedService` builds a reader's page: candidate stories from the store (the
+last week's, with their outlets, entities, embeddings and recent clicks), the
+reader's controls and profile, then the personal ranking (online model + MMR page
+builder), or the editorial "top stories" or "latest" feed when personalisation is
+off or asked for. :func:`learn_ranking` reads new events (impressions, clicks,
+dwell times, hides, "less like this") and, per event, updates the reader's profile
+and the online model; both are stored with the learner's cursor by compare-and-set,
+so concurrent learners never apply an event twice and a click reaches the next
+page within the same request.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from tidings.headlines.bandit import dwell_satisfaction
+from tidings.rank.online import OnlineLogistic
+from tidings.rank.ranker import Example, Ranker
+from tidings.rank.rerank import build_feed, latest, top_stories
+from tidings.records import Event, FeedCandidate, RankedStory, ReaderControls, ReaderProfile
+from tidings.store import Store
+from tidings.timestamps import parse_timestamp, utcnow_iso
+
+log = logging.getLogger(__name__)
+
+#: Event consumer and model name of the ranking learner.
+RANKER = "ranker"
+FEED_KINDS = ("impression", "click", "dwell", "hide", "less_like_this")
+MODES = ("personal", "top", "latest")
+#: Stories older than this are not candidates.
+CANDIDATE_WINDOW = timedelta(days=7)
+#: Clicks within this window make a story popular (trending).
+POPULAR_WINDOW = timedelta(hours=48)
+TRENDING_CLICKS = 3
+MAX_CANDIDATES = 500
+#: A click counts this much until its dwell time arrives (as for headlines).
+PROVISIONAL = 0.5
+#: Weight of the reader's interest vector kept at each satisfied read.
+INTEREST_MEMORY = 0.85
+
+
+def _now(now: datetime | None) -> datetime:
+    value = now or parse_timestamp(utcnow_iso())
+    assert value is not None
+    return value
+
+
+def load_ranker(store: Store) -> Ranker:
+    """The ranker with the model state last stored (a fresh one before any event)."""
+    blob = store.load_model(RANKER)
+    if blob is None:
+        return Ranker()
+    try:
+        return Ranker(OnlineLogistic.from_bytes(blob))
+    except (ValueError, KeyError, OSError) as exc:
+        log.warning("stored ranking model unreadable (%s): starting afresh", exc)
+        return Ranker()
+
+
+class FeedService:
+    """Builds feeds for readers from the store, with the stored ranker."""
+
+    def __init__(self, store: Store, ranker: Ranker | None = None) -> None:
+        self.store = store
+        self.ranker = ranker or load_ranker(store)
+
+    def candidates(self, now: datetime) -> list[FeedCandidate]:
+        found = self.store.feed_candidates(
+            published_after=(now - CANDIDATE_WINDOW).isoformat(timespec="seconds"),
+            popular_after=(now - POPULAR_WINDOW).isoformat(timespec="seconds"),
+            limit=MAX_CANDIDATES,
+        )
+        return [
+            replace(c, origins=(*c.origins, "trending")) if c.popularity >= TRENDING_CLICKS else c
+            for c in found
+        ]
+
+    def feed(
+        self,
+        reader: str | None,
+        *,
+        mode: str = "personal",
+        limit: int = 30,
+        now: datetime | None = None,
+    ) -> tuple[list[RankedStory], str]:
+        """The page and the mode actually served (``personal`` falls back to ``top``
+        for a reader who switched personalisation off)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown feed mode {mode!r} (one of {', '.join(MODES)})")
+        when = _now(now)
+        controls = self.store.reader_controls(reader) if reader else ReaderControls()
+        candidates = self.candidates(when)
+        if mode == "latest":
+            return latest(candidates, controls=controls, limit=limit), mode
+        if mode == "top" or not controls.personalized or reader is None:
+            return top_stories(candidates, controls=controls, now=when, limit=limit), "top"
+        profile = self.store.reader_profiles([reader]).get(reader) or ReaderProfile(reader)
+        unread = [c for c in candidates if c.story_id not in profile.read] or candidates
+        scored = self.ranker.score(profile, unread, when)
+        page = build_feed(scored, profile=profile, controls=controls, now=when, limit=limit)
+        return page, "personal"
+
+
+def learn_ranking(
+    store: Store, ranker: Ranker, *, batch: int = 500, now: datetime | None = None
+) -> int:
+    """Apply new feedback events to readers' profiles and the online model; returns how
+    many events were applied. ``ranker`` is updated in place."""
+    applied = 0
+    when = _now(now)
+    while True:
+        cursor = store.event_cursor(RANKER)
+        events = store.events_after(cursor, kinds=FEED_KINDS, limit=batch)
+        if not events:
+            return applied
+        readers = sorted({e.reader for e in events if e.reader})
+        profiles = store.reader_profiles(readers)
+        before = ranker.model.to_bytes()
+        candidates = _candidates_for(store, events)
+        for event in events:
+            if not event.reader:
+                continue
+            candidate = candidates.get(event.article_id or -1)
+            if candidate is None:
+                continue
+            profile = profiles.get(event.reader) or ReaderProfile(event.reader)
+            ranker.learn(_examples(event, profile, candidate), when)
+            profiles[event.reader] = _updated(profile, event, candidate)
+            if event.kind in ("hide", "less_like_this"):
+                store.set_control(event.reader, "story", str(candidate.story_id), "mute")
+        saved = store.save_learning(
+            list(profiles.values()),
+            {RANKER: ranker.model.to_bytes()},
+            consumer=RANKER,
+            expected_cursor=cursor,
+            new_cursor=events[-1].id,
+        )
+        if saved:
+            applied += len(events)
+        else:  # another learner applied these events first: take its model
+            ranker.model = OnlineLogistic.from_bytes(store.load_model(RANKER) or before)
+
+
+def _candidates_for(store: Store, events: list[Event]) -> dict[int, FeedCandidate]:
+    """The stories the events are about, as the ranker saw them (by article id)."""
+    ids = sorted({e.article_id for e in events if e.article_id is not None})
+    out: dict[int, FeedCandidate] = {}
+    for article in store.get_articles(ids):
+        analysis = store.get_analysis(article.id)
+        story = store.story_of(article.id)
+        source = article.site_name or article.source_title or "unknown"
+        out[article.id] = FeedCandidate(
+            story_id=story.id if story else -article.id,
+            article_id=article.id,
+            title=article.title,
+            topic=analysis.topic if analysis else None,
+            source=source,
+            entities=tuple(e.normalized for e in analysis.entities) if analysis else (),
+            keywords=analysis.keywords if analysis else (),
+            published_at=article.published_at or article.created_at,
+            story_size=len(story.members) if story else 1,
+            embedding=analysis.embedding if analysis else None,
+        )
+    return out
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _examples(event: Event, profile: ReaderProfile, candidate: FeedCandidate) -> list[Example]:
+    position = _int(event.data.get("position"))
+    if event.kind == "impression":
+        return [Example(profile, candidate, 0.0, 1.0, position)]
+    if event.kind == "click":
+        return [Example(profile, candidate, 1.0, PROVISIONAL, position)]
+    if event.kind == "dwell":
+        seconds = event.data.get("seconds")
+        if not isinstance(seconds, int | float):
+            return []
+        # Settle the provisional credit of the click: up for a read, down for a bounce.
+        satisfaction = dwell_satisfaction(float(seconds))
+        if satisfaction >= PROVISIONAL:
+            return [Example(profile, candidate, 1.0, satisfaction - PROVISIONAL, position)]
+        return [Example(profile, candidate, 0.0, PROVISIONAL - satisfaction, position)]
+    weight = 3.0 if event.kind == "hide" else 5.0
+    return [Example(profile, candidate, 0.0, weight, position)]
+
+
+def _updated(profile: ReaderProfile, event: Event, candidate: FeedCandidate) -> ReaderProfile:
+    topics, sources, entities = dict(profile.topics), dict(profile.sources), dict(profile.entities)
+    keys = [
+        (topics, candidate.topic),
+        (sources, candidate.source),
+        *((entities, e) for e in candidate.entities[:5]),
+    ]
+    interest = profile.interest
+    read = profile.read
+    if event.kind == "click":
+        read = read | {candidate.story_id}
+    elif event.kind == "dwell":
+        seconds = event.data.get("seconds")
+        satisfaction = dwell_satisfaction(float(seconds)) if isinstance(seconds, int | float) else 0
+        for table, key in keys:
+            if key:
+                table[key] = table.get(key, 0.0) + satisfaction
+        if satisfaction > 0 and candidate.embedding is not None:
+            vector = np.frombuffer(candidate.embedding, dtype=np.float32)
+            mixed = vector * satisfaction
+            if interest is not None and len(interest) == len(candidate.embedding):
+                old = np.frombuffer(interest, dtype=np.float32)
+                mixed = INTEREST_MEMORY * old + (1 - INTEREST_MEMORY) * mixed
+            norm = float(np.linalg.norm(mixed))
+            interest = (mixed / norm).astype(np.float32).tobytes() if norm > 0 else interest
+    elif event.kind in ("hide", "less_like_this"):
+        for table, key in keys:
+            if key and key in table:
+                table[key] *= 0.5
+    return ReaderProfile(
+        reader=profile.reader,
+        topics=topics,
+        sources=sources,
+        entities=entities,
+        interest=interest,
+        read=read,
+        events=profile.events + 1,
+    )

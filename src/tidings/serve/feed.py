@@ -1,0 +1,196 @@
+"""The feed API: a reader's ranked stories with "why this", and the reader's controls.
+
+``GET /api/v1/feed`` serves the personal feed (or ``top`` / ``latest``) one entry per
+story, each with its honest headline (the headline bandit's choice), its outlets and
+its explanation; every page served is logged as impressions (position, slot, the
+headline shown), which the ranking and headline learners read back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Annotated, Literal, cast
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from tidings.pipeline.rank import FeedService, learn_ranking, load_ranker
+from tidings.rank.ranker import Ranker
+from tidings.serve import coverage
+from tidings.serve import headlines as shown_headlines
+from tidings.serve.deps import StoreDep
+from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
+from tidings.store.base import NewEvent, Store
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1", tags=["feed"])
+
+_LOCK = threading.Lock()
+
+ReaderId = Annotated[str, Path(min_length=1, max_length=200, description="Reader id.")]
+
+
+def shared_ranker(request: Request, store: Store) -> Ranker:
+    """One ranker per app, loaded from the store on first use, learning in place."""
+    with _LOCK:
+        ranker = getattr(request.app.state, "ranker", None)
+        if ranker is None:
+            ranker = load_ranker(store)
+            request.app.state.ranker = ranker
+        return cast(Ranker, ranker)
+
+
+class FeedItemOut(BaseModel):
+    story_id: int
+    article_id: int = Field(description="The article shown for the story.")
+    headline: ShownHeadlineOut
+    topic: str | None
+    outlets: list[str] = Field(description="Every outlet covering the story.")
+    story_size: int
+    published_at: str | None
+    slot: str = Field(
+        description="`personal`, `perspective` (an outlet you seldom read), `explore`, "
+        "`top` or `latest`."
+    )
+    score: float
+    why: list[str] = Field(description="Why this story, in words, strongest reason first.")
+    reader_url: str
+    story_url: str
+
+
+class FeedOut(BaseModel):
+    reader: str | None
+    mode: str = Field(description="The feed served: `personal`, `top` or `latest`.")
+    items: list[FeedItemOut]
+
+
+class ControlIn(BaseModel):
+    kind: Literal["source", "topic", "entity", "keyword", "story"]
+    value: str = Field(min_length=1, max_length=300)
+    action: Literal["mute", "boost"] | None = Field(description="None removes the control.")
+
+
+class ControlsOut(BaseModel):
+    reader: str
+    personalized: bool
+    muted: list[tuple[str, str]]
+    boosted: list[tuple[str, str]]
+    hidden_stories: list[int]
+
+
+class SettingsIn(BaseModel):
+    personalized: bool
+
+
+@router.get("/feed", response_model=FeedOut, summary="A reader's feed: ranked stories, why each")
+def feed(
+    request: Request,
+    store: StoreDep,
+    user: Annotated[str | None, Query(max_length=200, description="Reader id.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+    mode: Annotated[Literal["personal", "top", "latest"], Query()] = "personal",
+) -> FeedOut:
+    """One entry per story (never five copies of one event). `personal` learns from the
+    reader's events within seconds; with personalisation switched off, or without a
+    reader, the editorial `top` feed is served. Mutes and hidden stories always apply."""
+    service = FeedService(store, shared_ranker(request, store))
+    page, served = service.feed(user, mode=mode, limit=limit)
+    articles = store.get_articles([p.candidate.article_id for p in page])
+    briefs = coverage.article_briefs(store, articles)
+    choices = shown_headlines.choose_for(store, articles, briefs)
+    by_id = {a.id: a for a in articles}
+    items: list[FeedItemOut] = []
+    events: list[NewEvent] = []
+    for position, entry in enumerate(page):
+        article = by_id.get(entry.candidate.article_id)
+        if article is None:
+            continue
+        shown = shown_headlines.shown(article, choices.get(article.id))
+        items.append(
+            FeedItemOut(
+                story_id=entry.candidate.story_id,
+                article_id=article.id,
+                headline=ShownHeadlineOut(
+                    text=shown.text,
+                    headline_id=shown.headline_id,
+                    policy=shown.policy,
+                    reason=shown.reason,
+                    origin=shown.origin,
+                    original_title=shown.original,
+                ),
+                topic=entry.candidate.topic,
+                outlets=list(entry.candidate.outlets),
+                story_size=entry.candidate.story_size,
+                published_at=entry.candidate.published_at,
+                slot=entry.slot,
+                score=round(entry.score, 5),
+                why=list(entry.reasons),
+                reader_url=reader_path(article.id),
+                story_url=story_path(entry.candidate.story_id),
+            )
+        )
+        events.append(
+            NewEvent(
+                "impression",
+                article_id=article.id,
+                reader=user,
+                data={
+                    "feed": served,
+                    "story_id": entry.candidate.story_id,
+                    "position": position,
+                    "slot": entry.slot,
+                    "headline_id": shown.headline_id,
+                },
+            )
+        )
+    try:
+        store.record_events(events)
+    except Exception:  # the page is served even when the log cannot be written
+        log.exception("could not log %d feed impressions", len(events))
+    return FeedOut(reader=user, mode=served, items=items)
+
+
+def learn(request: Request, store: Store) -> int:
+    """Fold new events into the ranker (called after events are recorded)."""
+    return learn_ranking(store, shared_ranker(request, store))
+
+
+@router.get("/readers/{reader}/controls", response_model=ControlsOut, summary="A reader's controls")
+def get_controls(store: StoreDep, reader: ReaderId) -> ControlsOut:
+    return _controls(store, reader)
+
+
+@router.post(
+    "/readers/{reader}/controls",
+    response_model=ControlsOut,
+    summary="Mute or boost a source, topic, entity or keyword; hide a story",
+)
+def set_control(store: StoreDep, reader: ReaderId, control: ControlIn) -> ControlsOut:
+    try:
+        store.set_control(reader, control.kind, control.value, control.action)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    return _controls(store, reader)
+
+
+@router.put(
+    "/readers/{reader}/settings",
+    response_model=ControlsOut,
+    summary="Switch personalisation on or off",
+)
+def set_settings(store: StoreDep, reader: ReaderId, settings: SettingsIn) -> ControlsOut:
+    store.set_personalized(reader, settings.personalized)
+    return _controls(store, reader)
+
+
+def _controls(store: Store, reader: str) -> ControlsOut:
+    controls = store.reader_controls(reader)
+    return ControlsOut(
+        reader=reader,
+        personalized=controls.personalized,
+        muted=sorted(controls.muted),
+        boosted=sorted(controls.boosted),
+        hidden_stories=sorted(controls.hidden),
+    )

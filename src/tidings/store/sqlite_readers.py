@@ -1,0 +1,209 @@
+"""SQLite statements for readers (controls, settings, profiles), model state and the
+candidate stories of a feed. Functions over an open connection, like
+:mod:`tidings.store.sqlite_headlines`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from tidings.records import FeedCandidate, ReaderControls, ReaderProfile
+from tidings.store.sqlite_headlines import event_cursor
+from tidings.timestamps import utcnow_iso
+from tidings.urls import host_of
+
+CONTROL_KINDS = ("source", "topic", "entity", "keyword", "story")
+CONTROL_ACTIONS = ("mute", "boost")
+
+
+def reader_controls(conn: sqlite3.Connection, reader: str) -> ReaderControls:
+    muted: set[tuple[str, str]] = set()
+    boosted: set[tuple[str, str]] = set()
+    hidden: set[int] = set()
+    for row in conn.execute(
+        "SELECT kind, value, action FROM reader_control WHERE reader = ?", (reader,)
+    ):
+        kind, value, action = row["kind"], row["value"], row["action"]
+        if kind == "story":
+            if action == "mute" and str(value).isdigit():
+                hidden.add(int(value))
+        elif action == "mute":
+            muted.add((kind, value))
+        else:
+            boosted.add((kind, value))
+    setting = conn.execute(
+        "SELECT personalized FROM reader_setting WHERE reader = ?", (reader,)
+    ).fetchone()
+    return ReaderControls(
+        personalized=bool(setting["personalized"]) if setting else True,
+        muted=frozenset(muted),
+        boosted=frozenset(boosted),
+        hidden=frozenset(hidden),
+    )
+
+
+def set_control(
+    conn: sqlite3.Connection, reader: str, kind: str, value: str, action: str | None
+) -> None:
+    if kind not in CONTROL_KINDS:
+        raise ValueError(f"unknown control kind {kind!r} (one of {', '.join(CONTROL_KINDS)})")
+    if action is None:
+        conn.execute(
+            "DELETE FROM reader_control WHERE reader = ? AND kind = ? AND value = ?",
+            (reader, kind, value),
+        )
+        return
+    if action not in CONTROL_ACTIONS:
+        raise ValueError(f"unknown control action {action!r} (mute or boost)")
+    conn.execute(
+        "INSERT INTO reader_control (reader, kind, value, action, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reader, kind, value)"
+        " DO UPDATE SET action = excluded.action",
+        (reader, kind, value, action, utcnow_iso()),
+    )
+
+
+def set_personalized(conn: sqlite3.Connection, reader: str, on: bool) -> None:
+    conn.execute(
+        "INSERT INTO reader_setting (reader, personalized, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (reader) DO UPDATE SET personalized = excluded.personalized,"
+        " updated_at = excluded.updated_at",
+        (reader, int(on), utcnow_iso()),
+    )
+
+
+def reader_profiles(conn: sqlite3.Connection, readers: Sequence[str]) -> dict[str, ReaderProfile]:
+    out: dict[str, ReaderProfile] = {}
+    unique = list(dict.fromkeys(readers))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        rows = conn.execute(
+            f"SELECT * FROM reader_profile WHERE reader IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for row in rows:
+            data = json.loads(row["data"] or "{}")
+            out[row["reader"]] = ReaderProfile(
+                reader=row["reader"],
+                topics=dict(data.get("topics", {})),
+                sources=dict(data.get("sources", {})),
+                entities=dict(data.get("entities", {})),
+                interest=row["interest"],
+                read=frozenset(int(x) for x in data.get("read", [])),
+                events=int(data.get("events", 0)),
+            )
+    return out
+
+
+def save_learning(
+    conn: sqlite3.Connection,
+    profiles: Sequence[ReaderProfile],
+    models: Mapping[str, bytes],
+    *,
+    consumer: str,
+    expected_cursor: int,
+    new_cursor: int,
+) -> bool:
+    if event_cursor(conn, consumer) != expected_cursor:
+        return False
+    now = utcnow_iso()
+    for p in profiles:
+        data = {
+            "topics": p.topics,
+            "sources": p.sources,
+            "entities": p.entities,
+            "read": sorted(p.read)[-2000:],
+            "events": p.events,
+        }
+        conn.execute(
+            "INSERT INTO reader_profile (reader, data, interest, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (reader) DO UPDATE SET data = excluded.data,"
+            " interest = excluded.interest, updated_at = excluded.updated_at",
+            (p.reader, json.dumps(data, ensure_ascii=False), p.interest, now),
+        )
+    for name, blob in models.items():
+        conn.execute(
+            "INSERT INTO model_state (name, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (name, blob, now),
+        )
+    conn.execute(
+        "INSERT INTO event_cursor (consumer, last_id) VALUES (?, ?)"
+        " ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id",
+        (consumer, new_cursor),
+    )
+    return True
+
+
+def load_model(conn: sqlite3.Connection, name: str) -> bytes | None:
+    row = conn.execute("SELECT data FROM model_state WHERE name = ?", (name,)).fetchone()
+    return bytes(row[0]) if row else None
+
+
+FEED_CANDIDATES = """
+    SELECT s.id AS story_id, s.size, s.last_published, s.representative_id,
+           a.id AS article_id, a.title, a.url, a.site_name, a.published_at, a.created_at,
+           src.title AS source_title, n.topic, n.embedding, n.entities, n.keywords,
+           (SELECT COUNT(*) FROM event e JOIN story_member sm ON sm.article_id = e.article_id
+             WHERE sm.story_id = s.id AND e.kind = 'click' AND e.created_at >= ?) AS clicks
+    FROM story s
+    JOIN article a ON a.id = s.representative_id
+    LEFT JOIN article_nlp n ON n.article_id = a.id
+    LEFT JOIN source src ON src.id = a.source_id
+    WHERE a.duplicate_of IS NULL AND (? IS NULL OR COALESCE(s.last_published, a.created_at) >= ?)
+    ORDER BY COALESCE(s.last_published, a.created_at) DESC, s.id DESC
+    LIMIT ?
+"""
+
+
+def feed_candidates(
+    conn: sqlite3.Connection, *, published_after: str | None, popular_after: str, limit: int
+) -> list[FeedCandidate]:
+    rows = conn.execute(FEED_CANDIDATES, (popular_after, published_after, published_after, limit))
+    items = [dict(row) for row in rows]
+    outlets = _story_outlets(conn, [int(i["story_id"]) for i in items])
+    out: list[FeedCandidate] = []
+    for item in items:
+        source = item["site_name"] or item["source_title"] or host_of(item["url"]) or "unknown"
+        entities = [e.get("normalized") for e in json.loads(item["entities"] or "[]")]
+        out.append(
+            FeedCandidate(
+                story_id=int(item["story_id"]),
+                article_id=int(item["article_id"]),
+                title=item["title"],
+                topic=item["topic"],
+                source=source,
+                outlets=tuple(outlets.get(int(item["story_id"]), (source,))),
+                entities=tuple(e for e in entities if isinstance(e, str)),
+                keywords=tuple(json.loads(item["keywords"] or "[]")),
+                published_at=item["published_at"] or item["created_at"],
+                story_size=int(item["size"] or 1),
+                embedding=item["embedding"],
+                popularity=float(item["clicks"] or 0),
+                origins=("fresh",),
+            )
+        )
+    return out
+
+
+def _story_outlets(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(story_ids), 500):
+        chunk = story_ids[start : start + 500]
+        rows = conn.execute(
+            "SELECT m.story_id, COALESCE(a.site_name, src.title, a.url) AS outlet"
+            " FROM story_member m JOIN article a ON a.id = m.article_id"
+            " LEFT JOIN source src ON src.id = a.source_id"
+            f" WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY m.position",
+            chunk,
+        )
+        for row in rows:
+            outlet = row["outlet"] or ""
+            if outlet.startswith(("http://", "https://")):
+                outlet = host_of(outlet) or outlet
+            names = out.setdefault(int(row["story_id"]), [])
+            if outlet and outlet not in names:
+                names.append(outlet)
+    return out

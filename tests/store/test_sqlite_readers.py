@@ -1,0 +1,57 @@
+"""Reader controls, settings, profiles and model state in a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tidings.records import ReaderProfile
+from tidings.store import SQLiteStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    s = SQLiteStore(tmp_path / "t.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_controls_and_settings(store: SQLiteStore) -> None:
+    assert store.reader_controls("ann").personalized
+    store.set_control("ann", "source", "Daily Bugle", "mute")
+    store.set_control("ann", "topic", "science", "boost")
+    store.set_control("ann", "story", "42", "mute")
+    store.set_control("bob", "topic", "sports", "mute")
+    controls = store.reader_controls("ann")
+    assert controls.muted == {("source", "Daily Bugle")}
+    assert controls.boosted == {("topic", "science")}
+    assert controls.hidden == {42}
+    store.set_control("ann", "source", "Daily Bugle", "boost")  # changes its mind
+    assert ("source", "Daily Bugle") in store.reader_controls("ann").boosted
+    store.set_control("ann", "source", "Daily Bugle", None)
+    assert not store.reader_controls("ann").boosted - {("topic", "science")}
+    store.set_personalized("ann", False)
+    assert not store.reader_controls("ann").personalized
+    assert store.reader_controls("bob").personalized
+    with pytest.raises(ValueError):
+        store.set_control("ann", "colour", "red", "mute")
+    with pytest.raises(ValueError):
+        store.set_control("ann", "topic", "x", "love")
+
+
+def test_profiles_models_and_cursor(store: SQLiteStore) -> None:
+    profile = ReaderProfile("ann", topics={"science": 1.5}, sources={"Lab": 1.0},
+                            interest=b"\x00" * 8, read=frozenset({3, 4}), events=7)  # fmt: skip
+    assert store.save_learning([profile], {"ranker": b"weights"}, consumer="ranker",
+                               expected_cursor=0, new_cursor=12)  # fmt: skip
+    assert store.reader_profiles(["ann", "nobody"]) == {"ann": profile}
+    assert store.load_model("ranker") == b"weights"
+    assert store.event_cursor("ranker") == 12
+    # A stale learner changes nothing.
+    stale = ReaderProfile("ann", events=99)
+    assert not store.save_learning([stale], {"ranker": b"old"}, consumer="ranker",
+                                   expected_cursor=0, new_cursor=5)  # fmt: skip
+    assert store.reader_profiles(["ann"])["ann"].events == 7
+    assert store.load_model("ranker") == b"weights"
+    assert store.load_model("other") is None
