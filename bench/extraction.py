@@ -2,7 +2,9 @@
 
 One command scores every tool on every dataset in ``../shared/data/extraction`` with
 that dataset's own published metric and prints a table (tool x dataset x field) with
-pages/second (one process, one core, parsing and decoding included):
+pages per second, wall-clock and per CPU-second of the process (``time.process_time``:
+what a page costs when other processes share the machine), one process, one core,
+parsing and decoding included:
 
 - ``scrapinghub``: mean per-page 4-gram shingle precision/recall/F1 of the body.
 - ``trafilatura-eval``: whitespace-normalised substring match of the ``with`` segments
@@ -488,6 +490,8 @@ class Row:
     pages: int
     seconds: float
     scores: dict[str, float]
+    #: CPU time of this process over the same pages
+    cpu_seconds: float = float("nan")
 
 
 def _mean(values: list[float]) -> float:
@@ -548,26 +552,29 @@ def run(tool: str, dataset: str, pages: list[Page]) -> tuple[Row, list[Output]]:
     if pages:
         runner(pages[0])  # warm-up: imports, model loading
     outputs = []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for page in pages:
         try:
             outputs.append(runner(page))
         except Exception as err:  # a crash counts as a miss, as in the published evaluations
             logging.getLogger("bench").warning("%s crashed on %s: %r", tool, page.key, err)
             outputs.append(Output(is_article=False))
-    seconds = time.perf_counter() - start
-    return Row(tool, dataset, len(pages), seconds, score(dataset, pages, outputs)), outputs
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return Row(tool, dataset, len(pages), seconds, score(dataset, pages, outputs), cpu), outputs
 
 
 def table(rows: list[Row]) -> Iterator[str]:
     fields = list(dict.fromkeys(name for row in rows for name in row.scores))
-    yield "| tool | dataset | pages | pages/s | " + " | ".join(fields) + " |"
-    yield "| --- | --- | ---: | ---: | " + " | ".join("---:" for _ in fields) + " |"
+    yield "| tool | dataset | pages | pages/s | pages/CPU-s | " + " | ".join(fields) + " |"
+    yield "| --- | --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in fields) + " |"
     for row in rows:
         rate = row.pages / row.seconds if row.seconds else float("nan")
+        cpu_rate = row.pages / row.cpu_seconds if row.cpu_seconds else float("nan")
         cells = [f"{row.scores[name]:.3f}" if name in row.scores else "" for name in fields]
         yield (
-            f"| {row.tool} | {row.dataset} | {row.pages} | {rate:.1f} | " + " | ".join(cells) + " |"
+            f"| {row.tool} | {row.dataset} | {row.pages} | {rate:.1f} | {cpu_rate:.1f} | "
+            + " | ".join(cells)
+            + " |"
         )
 
 
@@ -609,7 +616,8 @@ def main(argv: list[str] | None = None) -> int:
                         record = {"key": page.key, "gold": page.gold, **output.__dict__}
                         out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             print(
-                f"{tool:<12} {dataset:<17} {row.pages:>5} pages in {row.seconds:6.1f} s",
+                f"{tool:<12} {dataset:<17} {row.pages:>5} pages in {row.seconds:6.1f} s "
+                f"({row.cpu_seconds:6.1f} s CPU)",
                 file=sys.stderr,
             )
     print(f"split: {args.split}")

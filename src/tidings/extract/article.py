@@ -24,7 +24,8 @@ from lxml.html import HtmlElement
 
 from tidings.extract.encoding import decode_html
 from tidings.extract.fields.authors import clean_authors, pick_authors
-from tidings.extract.fields.dates import date_params, find_day, pick_date, to_day
+from tidings.extract.fields.dates import date_params, pick_date, to_day
+from tidings.extract.fields.fallback import LazyMeta
 from tidings.extract.fields.title import pick_title, strip_site_suffix
 from tidings.extract.pagetype import (
     PageSignals,
@@ -53,6 +54,9 @@ MAX_HTML_CHARS = 6_000_000
 MAX_ELEMENTS = 100_000
 #: Share of replacement/control/unassigned characters above which text is garbage.
 MAX_GARBLED_SHARE = 0.02
+#: Characters of the text given to language identification: its model reads 2,000
+#: characters anyway, and cleaning the whole of a long text first costs ~1 ms a page.
+LANGUAGE_SAMPLE_CHARS = 3000
 
 
 def _clean(value: object) -> str | None:
@@ -117,6 +121,17 @@ def _parse(html: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+def _may_be_too_large(html: str) -> bool:
+    """Whether ``html`` is long enough to parse to more than ``MAX_ELEMENTS`` nodes.
+
+    Each node takes at least three characters of markup (``<a>``), and the parser adds
+    at most one implied node (a ``<p>``, ``<body>``) per node written: at most two nodes
+    per three characters, so a page shorter than 1.5 x the cap cannot exceed it and
+    need not be counted (most news pages are shorter).
+    """
+    return 2 * len(html) >= 3 * MAX_ELEMENTS
+
+
 def _size(tree: HtmlElement) -> int:
     """Elements, comments and processing instructions in the tree (what ``iter()`` yields)."""
     count = tree.xpath("count(//* | //comment() | //processing-instruction())")
@@ -141,45 +156,45 @@ def _day_from_hint(published: str | None) -> str | None:
 def _fields(
     page: dict[str, str | None],
     meta: PageMeta,
-    found: dict[str, Any],
+    found: LazyMeta,
     url: str | None,
     hints: Mapping[str, str],
 ) -> dict[str, Any]:
     """Title, authors, day, image, site name and description from every source.
 
-    ``page`` holds what was read from the tree before trafilatura pruned it
-    (``canonical``, ``h1``, ``title``); ``found`` is trafilatura's metadata.
+    ``page`` holds what was read from the tree (``canonical``, ``h1``, ``title``);
+    ``found`` is trafilatura's metadata, searched only for the fields asked of it, so
+    each trafilatura fallback below is read only where the declared sources are empty.
     """
     canonical, h1 = page["canonical"], page["h1"]
-    site_name = _clean(meta.meta.get("og:site_name")) or _clean(found.get("sitename"))
+    site_name = (
+        _clean(meta.meta.get("og:site_name")) or meta.jsonld_publisher or _clean(found.sitename)
+    )
+    declared = meta.headline or meta.meta.get("og:title") or meta.meta.get("twitter:title")
     title = pick_title(
-        [
-            meta.headline,
-            meta.meta.get("og:title"),
-            meta.meta.get("twitter:title"),
-            _clean(found.get("title")),
-            page["title"],
-        ],
+        [declared or _clean(found.title), page["title"]],
         h1,
         site_name,
         canonical or url,
     ) or _clean(hints.get("title"))
     # order chosen on the training split: JSON-LD persons, trafilatura's byline, <meta>
-    authors = pick_authors(
-        meta.jsonld_authors, _clean(found.get("author")), meta.meta_authors
-    ) or pick_authors(meta.jsonld_organisations)
-    day = pick_date(meta, to_day(found.get("date")), url) or _day_from_hint(hints.get("published"))
+    authors = (
+        clean_authors(meta.jsonld_authors)
+        or pick_authors(_clean(found.author), meta.meta_authors)
+        or pick_authors(meta.jsonld_organisations)
+    )
+    day = pick_date(meta, to_day(found.date), url) or _day_from_hint(hints.get("published"))
     image = meta.meta.get("og:image") or meta.meta.get("twitter:image") or meta.jsonld_image
     return {
         "canonical_url": canonical,
         "title": title,
         "authors": authors,
         "date": day,
-        "image": _absolute(image or _clean(found.get("image")), url or canonical),
+        "image": _absolute(image or _clean(found.image), url or canonical),
         "site_name": site_name,
         "description": _clean(meta.meta.get("description"))
         or _clean(meta.meta.get("og:description"))
-        or _clean(found.get("description")),
+        or _clean(found.description),
     }
 
 
@@ -210,7 +225,7 @@ def extract_article(
     tree = _parse(html)
     if tree is None:
         return NotAnArticle(url, "empty")
-    if _size(tree) > MAX_ELEMENTS:
+    if _may_be_too_large(html) and _size(tree) > MAX_ELEMENTS:
         LOGGER.info("page with more than %d elements rejected: %s", MAX_ELEMENTS, url)
         return NotAnArticle(url, "too_large")
 
@@ -225,26 +240,25 @@ def extract_article(
     }
     headings = linked_headings(tree)
     try:
-        extracted = extract_text(tree, url, date_params(url), anchors)
+        extracted = extract_text(tree, url, anchors)
+        # trafilatura's searches, each run only if a field needs it (the tree stays intact)
+        found = LazyMeta(tree, url, date_params(url))
+        fields = _fields(page, meta, found, url, hints)
     except (RecursionError, ValueError, TypeError, AttributeError, IndexError) as err:
         # trafilatura/htmldate failing on a pathological page: a rejection, not a crash
         LOGGER.warning("extraction failed for %s: %r", url, err)
         return NotAnArticle(url, "extraction_failed")
-    found = extracted.meta if extracted is not None else {}
-    if not found:
-        # trafilatura gives no metadata when it finds no text: search the day here (the
-        # tree is intact, trafilatura worked on copies; with metadata htmldate has run)
-        found = {"date": find_day(tree, url)}
-    text = extracted.text.strip() if extracted is not None else ""
-    raw = extracted.raw if extracted is not None else ""
-    article = ExtractedArticle(url=url, text=text, **_fields(page, meta, found, url, hints))
+    article = ExtractedArticle(url=url, text=extracted.text.strip(), **fields)
+    raw = extracted.raw
 
     if not article.text:
         return NotAnArticle(url, "empty", article)
     if _garbled(article.text):
         return NotAnArticle(url, "garbled", article)
     language = detect_language(
-        f"{article.title or ''}\n{article.text}", html_lang, short_text_model=False
+        f"{article.title or ''}\n{article.text[:LANGUAGE_SAMPLE_CHARS]}",
+        html_lang,
+        short_text_model=False,
     )
     article = replace(article, language=language)
     cjk = cjk_ratio(article.text) > CJK_SHARE

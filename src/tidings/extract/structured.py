@@ -60,6 +60,8 @@ class PageMeta:
     jsonld_published: str | None = None
     jsonld_modified: str | None = None
     jsonld_image: str | None = None
+    #: the article's ``publisher`` name (the site name where ``og:site_name`` is missing)
+    jsonld_publisher: str | None = None
     free: bool | None = None
     #: ``<meta>`` name/property (lower-cased) → first content.
     meta: dict[str, str] = field(default_factory=dict)
@@ -131,6 +133,14 @@ def _person_names(value: object, organisations: bool = False) -> list[str]:
     return names
 
 
+def _publisher_name(value: object) -> str | None:
+    """The ``name`` of a publisher object (or of the first in a list)."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            return _text(item.get("name"))
+    return None
+
+
 _JSON_COMMENT = re.compile(r"^\s*(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)\s*$")
 
 
@@ -161,6 +171,7 @@ def _read_jsonld(tree: HtmlElement, meta: PageMeta) -> None:
             meta.jsonld_published = _text(node.get("datePublished") or node.get("dateCreated"))
             meta.jsonld_modified = _text(node.get("dateModified"))
             meta.jsonld_image = _text(node.get("image") or node.get("thumbnailUrl"))
+            meta.jsonld_publisher = _publisher_name(node.get("publisher"))
             free = node.get("isAccessibleForFree")
             if isinstance(free, bool):
                 meta.free = free

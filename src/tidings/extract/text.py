@@ -21,22 +21,36 @@ boilerplate (``Read more: …``, ``Lesen Sie auch``, ``Kategorie:``…), calls t
 for a newsletter or follow an account, and lines that are whole link texts of headline
 length (related articles) are dropped. The parameters come from ``models/text_merge.py``,
 chosen by ``scripts/train_extraction.py`` on the training half of the shared gold data.
+
+When the merged text is short and covers little of the page (a teaser the body of
+which sits in a container both candidates prune), trafilatura's balanced run, which
+escalates to recall mode and jusText on such pages, is a third candidate (``_escalate``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.baseline import html2txt
 
 from tidings.extract.models import text_merge
 from tidings.extract.pagetype import SHORT_TEXT, squash
 
-__all__ = ["MergeParams", "TextResult", "extract_text", "merge_candidates", "recall_can_add"]
+__all__ = [
+    "MergeParams",
+    "TextResult",
+    "extract_text",
+    "lacks_prose",
+    "merge_candidates",
+    "prose_paragraphs",
+    "recall_can_add",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,8 +163,6 @@ def merge_candidates(
 @dataclass(frozen=True)
 class TextResult:
     text: str
-    #: trafilatura's metadata dict from the precision run ({} when it failed)
-    meta: dict[str, Any]
     #: the longer candidate before merging and filtering (for the page-type phrases)
     raw: str = ""
 
@@ -169,47 +181,71 @@ _PROSE_TAGS = ("p", "div", "li", "td", "blockquote", "section")
 _OUTSIDE_CONTENT = frozenset({"footer", "aside", "nav", "form", "header"})
 
 
-def recall_can_add(tree: HtmlElement, precise: str, min_chars: int) -> bool:
-    """Whether the recall candidate may change the merged text of this page.
+def prose_paragraphs(tree: HtmlElement, min_chars: int) -> Iterator[str]:
+    """The page's paragraphs of prose, whitespace-collapsed, in page order.
 
-    True when ``precise`` is short, or when the (unpruned) ``tree`` holds a paragraph of
-    prose (``min_chars`` long, ending like a sentence; a ``<p>``'s whole text or another
-    block's own text) outside footer/aside/nav/form/header that ``precise`` lacks.
+    A ``<p>``'s whole text or another block's own text, ``min_chars`` long, ending like
+    a sentence, outside footer/aside/nav/form/header (the tree is not pruned).
     """
-    if len(precise) < RECALL_ALWAYS_BELOW:
-        return True
-    flat = " ".join(precise.split())
     for element in tree.iter(*_PROSE_TAGS):
         raw = element.text_content() if element.tag == "p" else element.text
         if not raw or len(raw) < min_chars:
             continue
         text = " ".join(raw.split())
-        if len(text) < min_chars or text[-1] not in _SENTENCE_END or text in flat:
+        if len(text) < min_chars or text[-1] not in _SENTENCE_END:
             continue
         if not any(parent.tag in _OUTSIDE_CONTENT for parent in element.iterancestors()):
-            return True
-    return False
+            yield text
+
+
+def lacks_prose(tree: HtmlElement, text: str, min_chars: int) -> bool:
+    """Whether the page holds a paragraph of prose (``prose_paragraphs``) ``text`` lacks."""
+    flat = " ".join(text.split())
+    return any(paragraph not in flat for paragraph in prose_paragraphs(tree, min_chars))
+
+
+def recall_can_add(tree: HtmlElement, precise: str, min_chars: int) -> bool:
+    """Whether the recall candidate may change the merged text of this page.
+
+    True when ``precise`` is short, or when the (unpruned) ``tree`` holds a paragraph of
+    prose that ``precise`` lacks (``lacks_prose``).
+    """
+    return len(precise) < RECALL_ALWAYS_BELOW or lacks_prose(tree, precise, min_chars)
+
+
+def _escalate(tree: HtmlElement, url: str | None, merged: str, min_chars: int) -> str | None:
+    """trafilatura's balanced run, when the merged text covers little of a page.
+
+    Both candidates can stop at a teaser when the body sits in a container they prune;
+    trafilatura's balanced mode then re-runs in recall mode and with jusText (its own
+    "escalation", ~100 ms on such a page). Only for a merged text under
+    ``ESCALATE_BELOW_CHARS`` that lacks a paragraph of prose of the page and holds less
+    than ``ESCALATE_PAGE_SHARE`` of the page's whole text (trafilatura's ``html2txt``),
+    cheapest test first: about one article page in fifty on the shared data.
+    """
+    if len(merged) >= text_merge.ESCALATE_BELOW_CHARS or not lacks_prose(tree, merged, min_chars):
+        return None
+    if len(merged) >= text_merge.ESCALATE_PAGE_SHARE * len(html2txt(tree)):
+        return None
+    try:
+        document = _run(tree, url, with_metadata=False)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError) as err:
+        LOGGER.debug("balanced candidate failed for %s: %r", url, err)
+        return None
+    return (getattr(document, "text", None) or "") if document is not None else None
 
 
 def extract_text(
-    tree: HtmlElement,
-    url: str | None,
-    date_params: dict[str, Any],
-    links: frozenset[str] = frozenset(),
-) -> TextResult | None:
-    """The precision candidate, and the recall one where it can add text; merged."""
+    tree: HtmlElement, url: str | None, links: frozenset[str] = frozenset()
+) -> TextResult:
+    """The precision candidate, and the recall one where it can add text; merged.
+
+    No metadata is asked of trafilatura here: the fields come from ``fields``, which
+    call its metadata searches only where the page's declarations leave a gap.
+    """
     params = merge_params()
-    document = _run(
-        tree,
-        url,
-        with_metadata=True,
-        date_extraction_params=date_params,
-        favor_precision=True,
-    )
-    meta: dict[str, Any] = {}
-    if document is not None:
-        meta = document if isinstance(document, dict) else document.as_dict()
-    precise_text = meta.get("text") or ""
+    document = _run(tree, url, with_metadata=False, favor_precision=True)
+    precise_text = (getattr(document, "text", None) or "") if document is not None else ""
     recall = None
     if recall_can_add(tree, precise_text, params.min_extra_chars):
         try:
@@ -218,8 +254,10 @@ def extract_text(
             LOGGER.debug("recall candidate failed for %s: %r", url, err)
     recall_text = (getattr(recall, "text", None) or "") if recall is not None else ""
     if not precise_text and not recall_text:
-        return TextResult("", meta)
+        return TextResult("")
     merged = merge_candidates(precise_text, recall_text, params, links)
-    return TextResult(
-        merged, meta, recall_text if len(recall_text) > len(precise_text) else precise_text
-    )
+    balanced = _escalate(tree, url, merged, params.min_extra_chars)
+    if balanced:
+        # its prose lines join the text as the recall candidate's do
+        merged = merge_candidates(merged, balanced, params, links)
+    return TextResult(merged, recall_text if len(recall_text) > len(precise_text) else precise_text)

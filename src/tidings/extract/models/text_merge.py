@@ -4,3 +4,9 @@
 #: ScrapingHub and trafilatura-eval pages: mean of the two datasets' text F1.
 MIN_EXTRA_CHARS = 150
 MAX_BOILERPLATE_CHARS = 150
+#: Escalation to trafilatura's balanced run (``text._escalate``): merged texts
+#: shorter than this, holding less than this share of the page's text. Best mean
+#: text F1 of the training split of ScrapingHub, trafilatura-eval and fundus;
+#: ties to the setting that escalates fewest pages.
+ESCALATE_BELOW_CHARS = 1000
+ESCALATE_PAGE_SHARE = 0.15
