@@ -6,11 +6,16 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
+from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, QUAKE_ZH, add
+from tidings.pipeline.headlines import HeadlineJob
+from tidings.pipeline.process import ProcessJob
 from tidings.records import (
     ArticleAnalysis,
     ArticleSaved,
@@ -22,7 +27,7 @@ from tidings.records import (
     Story,
 )
 from tidings.serve import RunningServer, serve_in_background
-from tidings.store import FetchLog, Store, open_store
+from tidings.store import FetchLog, SQLiteStore, Store, open_store
 
 XSS_TITLE = "Breaking <script>alert(1)</script> news"
 XSS_TEXT = "First line <img src=x onerror=alert(1)>\n\nSecond <script>alert(2)</script> line"
@@ -250,3 +255,33 @@ def server(store: Store, corpus: Corpus) -> Iterator[RunningServer]:
 def client(server: RunningServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10.0) as http:
         yield http
+
+
+# --- a processed store with headlines, for the feed tests --------------------------
+
+
+def hours_ago(hours: float) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+@dataclass
+class FeedSite:
+    url: str
+    store: SQLiteStore
+    quake: int
+    flood: int
+
+
+@pytest.fixture(scope="module")
+def feed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedSite]:
+    path: Path = tmp_path_factory.mktemp("feed") / "t.db"
+    store = SQLiteStore(path)
+    quake = add(store, "http://a/quake", *QUAKE_EN, "en", hours_ago(30))
+    add(store, "http://b/quake", *QUAKE_ZH, "zh", hours_ago(29))
+    add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", hours_ago(28))
+    flood = add(store, "http://c/flood", *FLOOD_EN, "en", hours_ago(2))
+    ProcessJob(store).run()
+    HeadlineJob(store).run()
+    with serve_in_background(store) as server:
+        yield FeedSite(server.url, store, quake, flood)
+    store.close()

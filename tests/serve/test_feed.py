@@ -2,47 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
 import httpx
-import pytest
 
 from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
-from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, QUAKE_ZH, add
-from tidings.pipeline.headlines import HeadlineJob
-from tidings.pipeline.process import ProcessJob
-from tidings.serve import serve_in_background
-from tidings.store import SQLiteStore
-
-
-def hours_ago(hours: float) -> str:
-    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
-
-
-@dataclass
-class Site:
-    url: str
-    store: SQLiteStore
-    quake: int
-    flood: int
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    path: Path = tmp_path_factory.mktemp("feed") / "t.db"
-    store = SQLiteStore(path)
-    quake = add(store, "http://a/quake", *QUAKE_EN, "en", hours_ago(30))
-    add(store, "http://b/quake", *QUAKE_ZH, "zh", hours_ago(29))
-    add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", hours_ago(28))
-    flood = add(store, "http://c/flood", *FLOOD_EN, "en", hours_ago(2))
-    ProcessJob(store).run()
-    HeadlineJob(store).run()
-    with serve_in_background(store) as server:
-        yield Site(server.url, store, quake, flood)
-    store.close()
+from tests.serve.conftest import FeedSite as Site
 
 
 def feed(site: Site, **params: object) -> dict[str, object]:
@@ -55,9 +18,9 @@ def story_ids(page: dict[str, object]) -> list[int]:
     return [item["story_id"] for item in page["items"]]  # type: ignore[attr-defined,index]
 
 
-def test_one_entry_per_story_with_headline_outlets_and_why(site: Site) -> None:
-    before = site.store.count_events("impression")
-    page = feed(site, user="ann")
+def test_one_entry_per_story_with_headline_outlets_and_why(feed_site: Site) -> None:
+    before = feed_site.store.count_events("impression")
+    page = feed(feed_site, user="ann")
     ids = story_ids(page)
     assert len(ids) == len(set(ids)) == 2  # the quake's three reports are one entry
     assert page["mode"] == "personal"
@@ -66,54 +29,56 @@ def test_one_entry_per_story_with_headline_outlets_and_why(site: Site) -> None:
         assert item["headline"]["text"] != CLICKBAIT_QUAKE[0]
     quake = next(i for i in page["items"] if i["story_size"] == 3)  # type: ignore[attr-defined]
     assert len(quake["outlets"]) >= 1 and "covered by 3 outlets" in quake["why"]
-    assert site.store.count_events("impression") == before + 2
-    event = site.store.events_after(0, kinds=["impression"])[-1]
+    assert feed_site.store.count_events("impression") == before + 2
+    event = feed_site.store.events_after(0, kinds=["impression"])[-1]
     assert event.reader == "ann" and event.data["feed"] == "personal"
 
 
-def test_reading_hiding_and_controls_change_the_next_page(site: Site) -> None:
-    quake_story = site.store.story_of(site.quake)
-    flood_story = site.store.story_of(site.flood)
+def test_reading_hiding_and_controls_change_the_next_page(feed_site: Site) -> None:
+    quake_story = feed_site.store.story_of(feed_site.quake)
+    flood_story = feed_site.store.story_of(feed_site.flood)
     assert quake_story is not None and flood_story is not None
-    url = site.url + "/api/v1/events"
+    url = feed_site.url + "/api/v1/events"
     read = [
-        {"kind": "click", "article_id": site.flood, "reader": "bo"},
-        {"kind": "dwell", "article_id": site.flood, "reader": "bo", "seconds": 140},
+        {"kind": "click", "article_id": feed_site.flood, "reader": "bo"},
+        {"kind": "dwell", "article_id": feed_site.flood, "reader": "bo", "seconds": 140},
     ]
     assert httpx.post(url, json={"events": read}).status_code == 200
-    profile = site.store.reader_profiles(["bo"])["bo"]
+    profile = feed_site.store.reader_profiles(["bo"])["bo"]
     assert profile.events == 2 and profile.topics and flood_story.id in profile.read
-    assert site.store.load_model("ranker") is not None
+    assert feed_site.store.load_model("ranker") is not None
 
-    hide = [{"kind": "hide", "article_id": site.quake, "reader": "bo"}]
+    hide = [{"kind": "hide", "article_id": feed_site.quake, "reader": "bo"}]
     assert httpx.post(url, json={"events": hide}).status_code == 200
-    controls = httpx.get(site.url + "/api/v1/readers/bo/controls").json()
+    controls = httpx.get(feed_site.url + "/api/v1/readers/bo/controls").json()
     assert controls["hidden_stories"] == [quake_story.id]
-    assert quake_story.id not in story_ids(feed(site, user="bo"))
+    assert quake_story.id not in story_ids(feed(feed_site, user="bo"))
 
     # Mute a topic for another reader: gone from every mode of their feed.
-    topic = site.store.get_analysis(site.flood).topic  # type: ignore[union-attr]
+    topic = feed_site.store.get_analysis(feed_site.flood).topic  # type: ignore[union-attr]
     assert topic
     control = {"kind": "topic", "value": topic, "action": "mute"}
-    assert httpx.post(site.url + "/api/v1/readers/cy/controls", json=control).status_code == 200
+    assert (
+        httpx.post(feed_site.url + "/api/v1/readers/cy/controls", json=control).status_code == 200
+    )
     for mode in ("personal", "top", "latest"):
-        assert flood_story.id not in story_ids(feed(site, user="cy", mode=mode)), mode
+        assert flood_story.id not in story_ids(feed(feed_site, user="cy", mode=mode)), mode
     control["action"] = None
-    httpx.post(site.url + "/api/v1/readers/cy/controls", json=control)
-    assert flood_story.id in story_ids(feed(site, user="cy"))
+    httpx.post(feed_site.url + "/api/v1/readers/cy/controls", json=control)
+    assert flood_story.id in story_ids(feed(feed_site, user="cy"))
     bad = {"kind": "colour", "value": "red", "action": "mute"}
-    assert httpx.post(site.url + "/api/v1/readers/cy/controls", json=bad).status_code == 422
+    assert httpx.post(feed_site.url + "/api/v1/readers/cy/controls", json=bad).status_code == 422
 
 
-def test_personalisation_off_serves_top_stories(site: Site) -> None:
-    off = httpx.put(site.url + "/api/v1/readers/di/settings", json={"personalized": False})
+def test_personalisation_off_serves_top_stories(feed_site: Site) -> None:
+    off = httpx.put(feed_site.url + "/api/v1/readers/di/settings", json={"personalized": False})
     assert off.status_code == 200 and off.json()["personalized"] is False
-    page = feed(site, user="di")
+    page = feed(feed_site, user="di")
     assert page["mode"] == "top"
     # The editorial feed is the same for everyone: nothing personal in it.
-    assert story_ids(page) == story_ids(feed(site, user="zed", mode="top"))
+    assert story_ids(page) == story_ids(feed(feed_site, user="zed", mode="top"))
     assert {i["slot"] for i in page["items"]} == {"top"}  # type: ignore[attr-defined]
-    latest = feed(site, user="di", mode="latest")
-    assert latest["items"][0]["article_id"] == site.flood  # type: ignore[index]
-    assert feed(site)["mode"] == "top"  # no reader: the editorial feed
-    assert httpx.get(site.url + "/api/v1/feed", params={"mode": "loudest"}).status_code == 422
+    latest = feed(feed_site, user="di", mode="latest")
+    assert latest["items"][0]["article_id"] == feed_site.flood  # type: ignore[index]
+    assert feed(feed_site)["mode"] == "top"  # no reader: the editorial feed
+    assert httpx.get(feed_site.url + "/api/v1/feed", params={"mode": "loudest"}).status_code == 422

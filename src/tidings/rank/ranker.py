@@ -92,7 +92,9 @@ def _reasons(
         reasons.append("popular now")
     if candidate.story_size > 1:
         reasons.append(f"covered by {candidate.story_size} outlets")
-    return tuple(reasons) or ("new",)
+    if not reasons:  # nothing learned yet that speaks for it: say what it is
+        reasons.append(f"recent in {candidate.topic}" if candidate.topic else "recent")
+    return tuple(reasons)
 
 
 def _describe(name: str, candidate: FeedCandidate) -> str | None:

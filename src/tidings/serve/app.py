@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from tidings import __version__
-from tidings.serve import api, feed, web
+from tidings.serve import api, feed, feed_web, web
 from tidings.serve.security import SecurityHeadersMiddleware
 from tidings.store.base import Store
 
@@ -58,6 +58,7 @@ def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
     app.include_router(feed.router)
     app.include_router(api.health_router)
     app.include_router(web.router)
+    app.include_router(feed_web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
 

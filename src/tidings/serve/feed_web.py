@@ -1,0 +1,166 @@
+"""The reader's feeds in HTML: "For you", "Top stories", and the reader's controls.
+
+Until accounts arrive, a reader is an anonymous id kept in a cookie (HttpOnly,
+SameSite=Lax), created on the first visit. Forms post mutes, boosts, "less like
+this" and the personalisation switch; a post whose ``Origin`` is another site is
+refused, and the SameSite cookie is not sent by cross-site posts, so another site
+cannot act for the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tidings.pipeline.headlines import learn_from_events
+from tidings.pipeline.rank import FeedService
+from tidings.serve import coverage
+from tidings.serve import headlines as shown_headlines
+from tidings.serve.deps import StoreDep
+from tidings.serve.feed import learn, shared_ranker
+from tidings.serve.web import render, render_error
+from tidings.store.base import NewEvent, Store
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+COOKIE = "tidings_reader"
+PAGE_SIZE = 30
+_ONE_YEAR = 365 * 24 * 3600
+
+
+def reader_of(request: Request) -> tuple[str, bool]:
+    """The reader's id from the cookie, or a new one (and whether it is new)."""
+    value = request.cookies.get(COOKIE, "")
+    if 16 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum():
+        return value, False
+    return secrets.token_urlsafe(18), True
+
+
+def _remember(response: Response, reader: str, new: bool) -> Response:
+    if new:
+        response.set_cookie(
+            COOKIE, reader, max_age=_ONE_YEAR, httponly=True, samesite="lax", path="/"
+        )
+    return response
+
+
+def _same_site(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return not origin or origin.split("://", 1)[-1] == request.headers.get("host", "")
+
+
+def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Response:
+    reader, new = reader_of(request)
+    service = FeedService(store, shared_ranker(request, store))
+    page, served = service.feed(reader, mode=mode, limit=PAGE_SIZE)
+    articles = store.get_articles([p.candidate.article_id for p in page])
+    by_id = {a.id: a for a in articles}
+    briefs = coverage.article_briefs(store, articles)
+    shown = shown_headlines.headlines_for_page(
+        store, articles, briefs, page=f"feed:{served}", reader=reader, log_impressions=False
+    )
+    entries = [(p, by_id[p.candidate.article_id]) for p in page if p.candidate.article_id in by_id]
+    events = [
+        NewEvent(
+            "impression",
+            article_id=article.id,
+            reader=reader,
+            data={
+                "feed": served,
+                "story_id": entry.candidate.story_id,
+                "position": position,
+                "slot": entry.slot,
+                "headline_id": shown[article.id].headline_id,
+            },
+        )
+        for position, (entry, article) in enumerate(entries)
+    ]
+    try:
+        store.record_events(events)
+    except Exception:
+        log.exception("could not log %d feed impressions", len(events))
+    controls = store.reader_controls(reader)
+    response = render(
+        request,
+        "feed.html",
+        {
+            "title": title,
+            "nav": nav,
+            "mode": served,
+            "entries": entries,
+            "headlines": shown,
+            "controls": controls,
+            "path": request.url.path,
+        },
+    )
+    return _remember(response, reader, new)
+
+
+@router.get("/for-you")
+def for_you(request: Request, store: StoreDep) -> Response:
+    return _page(request, store, "personal", "For you", "for-you")
+
+
+@router.get("/top")
+def top(request: Request, store: StoreDep) -> Response:
+    return _page(request, store, "top", "Top stories", "top")
+
+
+@router.post("/controls")
+def control(
+    request: Request,
+    store: StoreDep,
+    kind: Annotated[str, Form()],
+    value: Annotated[str, Form(max_length=300)],
+    action: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "/for-you",
+) -> Response:
+    """Mute, boost, or (``action=clear``) remove a control; back to the page."""
+    if not _same_site(request):
+        return render_error(request, 400, "That form came from another site.")
+    reader, new = reader_of(request)
+    try:
+        store.set_control(reader, kind, value, None if action == "clear" else action)
+    except ValueError as exc:
+        return render_error(request, 400, str(exc))
+    return _remember(RedirectResponse(_local(back), status_code=303), reader, new)
+
+
+@router.post("/feedback")
+def feedback(
+    request: Request,
+    store: StoreDep,
+    kind: Annotated[str, Form()],
+    article_id: Annotated[int, Form()],
+    back: Annotated[str, Form()] = "/for-you",
+) -> Response:
+    """ "Less like this" or "hide" on a story: logged, learned from at once."""
+    if not _same_site(request) or kind not in ("less_like_this", "hide"):
+        return render_error(request, 400, "That feedback is not valid.")
+    reader, new = reader_of(request)
+    store.record_events([NewEvent(kind, article_id=article_id, reader=reader)])
+    learn_from_events(store)
+    learn(request, store)
+    return _remember(RedirectResponse(_local(back), status_code=303), reader, new)
+
+
+@router.post("/settings/personalization")
+def personalization(
+    request: Request, store: StoreDep, on: Annotated[str, Form()] = "off"
+) -> Response:
+    if not _same_site(request):
+        return render_error(request, 400, "That form came from another site.")
+    reader, new = reader_of(request)
+    store.set_personalized(reader, on == "on")
+    return _remember(RedirectResponse("/for-you", status_code=303), reader, new)
+
+
+def _local(path: str) -> str:
+    """Only paths on this site (no open redirect)."""
+    return path if path.startswith("/") and not path.startswith("//") else "/for-you"

@@ -1,0 +1,65 @@
+"""The feed pages in HTML: reader cookie, why this, controls by form, cross-site refusal."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.serve.conftest import FeedSite as Site
+
+
+def test_for_you_sets_a_reader_cookie_and_explains_each_story(feed_site: Site) -> None:
+    with httpx.Client(base_url=feed_site.url) as client:
+        page = client.get("/for-you")
+        assert page.status_code == 200
+        reader = client.cookies.get("tidings_reader")
+        assert reader and len(reader) >= 16
+        assert "httponly" in page.headers["set-cookie"].lower()
+        assert page.text.count("Why this:") == 2
+        assert "Less like this" in page.text
+        events = feed_site.store.events_after(0, kinds=["impression"])
+        assert any(e.reader == reader and e.data.get("feed") == "personal" for e in events)
+        # The same reader on the next visit: no new cookie.
+        assert "set-cookie" not in client.get("/for-you").headers
+
+
+def test_forms_mute_hide_and_switch_personalisation(feed_site: Site) -> None:
+    with httpx.Client(base_url=feed_site.url) as client:
+        client.get("/for-you")
+        reader = client.cookies["tidings_reader"]
+        topic = feed_site.store.get_analysis(feed_site.flood).topic  # type: ignore[union-attr]
+        done = client.post("/controls", data={"kind": "topic", "value": topic, "action": "mute"})
+        assert done.status_code == 303 and done.headers["location"] == "/for-you"
+        assert ("topic", topic) in feed_site.store.reader_controls(reader).muted
+        page = client.get("/for-you").text
+        quake_topic = feed_site.store.get_analysis(feed_site.quake).topic  # type: ignore[union-attr]
+        assert page.count("Why this:") == (1 if quake_topic != topic else 0)
+        assert "Muted topic" in page
+        client.post("/controls", data={"kind": "topic", "value": topic, "action": "clear"})
+        assert not feed_site.store.reader_controls(reader).muted
+
+        client.post(
+            "/feedback", data={"kind": "less_like_this", "article_id": str(feed_site.quake)}
+        )
+        story = feed_site.store.story_of(feed_site.quake)
+        assert story is not None and story.id in feed_site.store.reader_controls(reader).hidden
+
+        client.post("/settings/personalization", data={"on": "off"})
+        assert not feed_site.store.reader_controls(reader).personalized
+        assert "Personalisation is off" in client.get("/for-you").text
+
+        foreign = client.post(
+            "/controls",
+            data={"kind": "topic", "value": "x", "action": "mute"},
+            headers={"origin": "https://evil.example"},
+        )
+        assert foreign.status_code == 400
+        assert ("topic", "x") not in feed_site.store.reader_controls(reader).muted
+        away = client.post(
+            "/controls", data={"kind": "topic", "value": "y", "action": "mute", "back": "//evil"}
+        )
+        assert away.headers["location"] == "/for-you"  # no open redirect
+
+
+def test_top_stories_page(feed_site: Site) -> None:
+    page = httpx.get(feed_site.url + "/top")
+    assert page.status_code == 200 and page.text.count("Why this:") == 2
