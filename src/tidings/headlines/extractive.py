@@ -34,7 +34,7 @@ from collections.abc import Callable
 
 from tidings.headlines import compress_en, compress_zh
 from tidings.nlp.keywords import STOP_WORDS, extract_keywords
-from tidings.nlp.summary import split_sentences, summarize
+from tidings.nlp.summary import is_chinese, split_sentences, summarize
 from tidings.records import HeadlineCandidate, HeadlineOrigin
 
 __all__ = ["DEFAULT_ORDER", "METHODS", "default_headline", "extractive_headlines"]
@@ -49,15 +49,6 @@ EN_MIN_WORDS = 3
 ZH_MIN_CHARS = 6
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[^\W_][\w'’-]*")
-
-
-def _is_chinese(text: str, language: str | None) -> bool:
-    """Chinese (and Japanese, whose clauses end at the same marks) or not."""
-    if language:
-        return language.lower().split("-")[0] in {"zh", "ja"}
-    sample = text[:500]
-    letters = sum(1 for c in sample if c.isalpha())
-    return letters > 0 and len(_CJK.findall(sample)) / letters > 0.3
 
 
 # --- English --------------------------------------------------------------------------
@@ -173,21 +164,21 @@ Method = Callable[..., str | None]
 
 def lead_headline(text: str, *, language: str | None = None, **_: object) -> str | None:
     """The lead sentence compressed to a headline."""
-    return _zh_lead(text) if _is_chinese(text, language) else _en_lead(text)
+    return _zh_lead(text) if is_chinese(text, language) else _en_lead(text)
 
 
 def central_headline(
     text: str, *, language: str | None = None, summary: str | None = None, **_: object
 ) -> str | None:
     """The most central sentence (of the summary, if given) compressed to a headline."""
-    if _is_chinese(text, language):
+    if is_chinese(text, language):
         return _zh_central(text, summary)
     return _en_central(text, summary)
 
 
 def compressed_headline(text: str, *, language: str | None = None, **_: object) -> str | None:
     """The best-scoring clause span of the lead (centrality, keywords, position, length)."""
-    return _zh_compressed(text) if _is_chinese(text, language) else _en_compressed(text)
+    return _zh_compressed(text) if is_chinese(text, language) else _en_compressed(text)
 
 
 METHODS: dict[str, Method] = {
@@ -237,7 +228,7 @@ def extractive_headlines(
     """
     if max_candidates <= 0 or not text or not text.strip():
         return []
-    key = "zh" if _is_chinese(text, language) else "en"
+    key = "zh" if is_chinese(text, language) else "en"
     text = _without_title(text, title)
     seen = {_fold(title)} if title else set()
     out: list[HeadlineCandidate] = []

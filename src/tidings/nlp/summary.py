@@ -32,7 +32,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 
 
-def _is_chinese(text: str, language: str | None) -> bool:
+def is_chinese(text: str, language: str | None) -> bool:
+    """Chinese (or Japanese, whose sentences and clauses end at the same marks): by
+    ``language`` if known, else by the share of CJK letters in the text's start."""
     if language:
         return language.lower().split("-")[0] in {"zh", "ja"}
     sample = text[:500]
@@ -42,7 +44,7 @@ def _is_chinese(text: str, language: str | None) -> bool:
 
 def split_sentences(text: str, language: str | None = None) -> list[str]:
     """Sentences of ``text`` (paragraph breaks always end one), whitespace-trimmed."""
-    chinese = _is_chinese(text, language)
+    chinese = is_chinese(text, language)
     out: list[str] = []
     for block in re.split(r"\n\s*\n|\n", text):
         paragraph = block.strip()
@@ -89,7 +91,7 @@ def summarize(text: str, language: str | None, sentences: int = 3) -> str:
     """
     if not text or not text.strip() or sentences <= 0:
         return ""
-    chinese = _is_chinese(text, language)
+    chinese = is_chinese(text, language)
     split = split_sentences(text, language)
     if len(split) <= sentences:
         return text.strip()

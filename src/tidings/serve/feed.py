@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from tidings.pipeline.rank import FeedService, learn_ranking, load_ranker
 from tidings.rank.ranker import Ranker
+from tidings.records import RankedStory
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
@@ -131,25 +132,36 @@ def feed(
                 story_url=story_path(entry.candidate.story_id),
             )
         )
-        events.append(
-            NewEvent(
-                "impression",
-                article_id=article.id,
-                reader=user,
-                data={
-                    "feed": served,
-                    "story_id": entry.candidate.story_id,
-                    "position": position,
-                    "slot": entry.slot,
-                    "headline_id": shown.headline_id,
-                },
-            )
-        )
+        events.append(impression(entry, article.id, position, served, user, shown.headline_id))
     try:
         store.record_events(events)
     except Exception:  # the page is served even when the log cannot be written
         log.exception("could not log %d feed impressions", len(events))
     return FeedOut(reader=user, mode=served, items=items)
+
+
+def impression(
+    entry: RankedStory,
+    article_id: int,
+    position: int,
+    served: str,
+    reader: str | None,
+    headline_id: int | None,
+) -> NewEvent:
+    """The log entry of one feed item shown: what, where, in which slot, under which
+    headline (the ranking and the headline learners both read it)."""
+    return NewEvent(
+        "impression",
+        article_id=article_id,
+        reader=reader,
+        data={
+            "feed": served,
+            "story_id": entry.candidate.story_id,
+            "position": position,
+            "slot": entry.slot,
+            "headline_id": headline_id,
+        },
+    )
 
 
 def learn(request: Request, store: Store) -> int:

@@ -21,7 +21,7 @@ from tidings.pipeline.rank import FeedService
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
-from tidings.serve.feed import learn, shared_ranker
+from tidings.serve.feed import impression, learn, shared_ranker
 from tidings.serve.web import render, render_error
 from tidings.store.base import NewEvent, Store
 
@@ -67,18 +67,7 @@ def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Re
     )
     entries = [(p, by_id[p.candidate.article_id]) for p in page if p.candidate.article_id in by_id]
     events = [
-        NewEvent(
-            "impression",
-            article_id=article.id,
-            reader=reader,
-            data={
-                "feed": served,
-                "story_id": entry.candidate.story_id,
-                "position": position,
-                "slot": entry.slot,
-                "headline_id": shown[article.id].headline_id,
-            },
-        )
+        impression(entry, article.id, position, served, reader, shown[article.id].headline_id)
         for position, (entry, article) in enumerate(entries)
     ]
     try:

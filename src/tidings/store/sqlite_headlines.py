@@ -166,12 +166,16 @@ def apply_headline_deltas(
             for headline_id, d in deltas.items()
         ],
     )
+    advance_cursor(conn, consumer, new_cursor)
+    return True
+
+
+def advance_cursor(conn: sqlite3.Connection, consumer: str, last_id: int) -> None:
     conn.execute(
         "INSERT INTO event_cursor (consumer, last_id) VALUES (?, ?)"
         " ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id",
-        (consumer, new_cursor),
+        (consumer, last_id),
     )
-    return True
 
 
 def stored_headline(row: sqlite3.Row) -> StoredHeadline:

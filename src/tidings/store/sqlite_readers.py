@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 
 from tidings.records import FeedCandidate, ReaderControls, ReaderProfile
-from tidings.store.sqlite_headlines import event_cursor
+from tidings.store.sqlite_headlines import advance_cursor, event_cursor
 from tidings.timestamps import utcnow_iso
 from tidings.urls import host_of
 
@@ -129,11 +129,7 @@ def save_learning(
             " updated_at = excluded.updated_at",
             (name, blob, now),
         )
-    conn.execute(
-        "INSERT INTO event_cursor (consumer, last_id) VALUES (?, ?)"
-        " ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id",
-        (consumer, new_cursor),
-    )
+    advance_cursor(conn, consumer, new_cursor)
     return True
 
 
