@@ -55,3 +55,22 @@ def test_profiles_models_and_cursor(store: SQLiteStore) -> None:
     assert store.reader_profiles(["ann"])["ann"].events == 7
     assert store.load_model("ranker") == b"weights"
     assert store.load_model("other") is None
+
+
+def test_co_reading(store: SQLiteStore) -> None:
+    from tests.store.test_sqlite_headlines import article
+    from tidings.store import NewEvent
+
+    ids = [article(store, n) for n in range(1, 6)]
+    reads = {"ann": [0, 1], "bob": [0, 2], "cy": [1, 2, 3], "dee": [4]}
+    store.record_events(
+        [
+            NewEvent("click", article_id=ids[i], reader=r)
+            for r, items in reads.items()
+            for i in items
+        ]
+    )
+    # Bob and Cy read what Ann read; both read item 2, Cy also item 3; Dee is no peer.
+    assert store.co_read("ann") == {ids[2]: 2, ids[3]: 1}
+    assert store.co_read("dee") == {}
+    assert store.co_read("nobody") == {}

@@ -1,5 +1,8 @@
 """Negation and hedging cues in English and Chinese, with what they bear on.
 
+German negation (nicht, kein, nie, ohne) is read too; German hedging is not ("soll"
+is how German headlines report what someone says).
+
 A headline that says "not" where the article does not (or drops the article's "not")
 reverses it; one that drops "could" or "reportedly" turns a possibility into a fact.
 :func:`find_cues` lists the cues of a text with the words right after each (the
@@ -25,6 +28,12 @@ CueKind = Literal["negation", "hedge"]
 
 _EN_NEGATION = re.compile(
     r"\b(?:not|no(?!\.\s?\d)|never|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b",
+    re.IGNORECASE,
+)
+#: German negation (no German hedging: "soll" is how German headlines report).
+_DE_NEGATION = re.compile(
+    r"\b(?:nicht(?!\s+(?:nur|zuletzt|umsonst)\b)|nichts|kein|keine|keinen|keinem|keiner|keines"
+    r"|nie|niemals|niemand|ohne)\b",
     re.IGNORECASE,
 )
 _EN_HEDGE = re.compile(
@@ -117,7 +126,8 @@ def find_cues(text: str) -> list[Cue]:
     """The negation and hedging cues of ``text`` (English and Chinese), in order."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
     cues: list[tuple[int, Cue]] = []
-    for kind, pattern in (("negation", _EN_NEGATION), ("hedge", _EN_HEDGE)):
+    patterns = (("negation", _EN_NEGATION), ("negation", _DE_NEGATION), ("hedge", _EN_HEDGE))
+    for kind, pattern in patterns:
         for match in pattern.finditer(text):
             if kind == "hedge" and _is_month_may(text, match):
                 continue
@@ -151,12 +161,13 @@ def _is_month_may(text: str, match: re.Match[str]) -> bool:
 
 
 def scope_in(cue: Cue, text: str) -> bool:
-    """Whether what ``cue`` bears on is also said in ``text`` (a headline): one of the
-    first two content words of an English scope (by a 5-letter stem), or a two-character
-    piece of a Chinese one."""
+    """Whether what ``cue`` bears on is also said in ``text`` (a headline): the first
+    content word (4+ letters) of an English scope, by a 5-letter stem ("found" of "found
+    guilty", not "Hong" of "coming to Hong Kong"), or a two-character piece of a
+    Chinese one."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if _CJK.search(cue.scope):
         pieces = [cue.scope[i : i + 2] for i in range(min(2, max(1, len(cue.scope) - 1)))]
         return any(len(p) == 2 and p in text for p in pieces)
-    words = cue.scope.casefold().split()[:2]
-    return any(re.search(rf"\b{re.escape(w[:5])}", text) for w in words if len(w) > 3)
+    words = [w for w in cue.scope.casefold().split() if len(w) > 3][:1]
+    return any(re.search(rf"\b{re.escape(w[:5])}", text) for w in words)

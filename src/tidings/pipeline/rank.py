@@ -37,6 +37,8 @@ MODES = ("personal", "top", "latest")
 CANDIDATE_WINDOW = timedelta(days=7)
 #: Clicks within this window make a story popular (trending).
 POPULAR_WINDOW = timedelta(hours=48)
+#: Reports joining a story within this window make it breaking news (trending).
+BURST_WINDOW = timedelta(hours=6)
 TRENDING_CLICKS = 3
 MAX_CANDIDATES = 500
 #: A click counts this much until its dwell time arrives (as for headlines).
@@ -70,16 +72,25 @@ class FeedService:
         self.store = store
         self.ranker = ranker or load_ranker(store)
 
-    def candidates(self, now: datetime) -> list[FeedCandidate]:
+    def candidates(self, now: datetime, reader: str | None = None) -> list[FeedCandidate]:
+        """Recent stories, marked ``trending`` (many clicks, or many new reports) and
+        ``collaborative`` (read by readers who read what ``reader`` read)."""
         found = self.store.feed_candidates(
             published_after=(now - CANDIDATE_WINDOW).isoformat(timespec="seconds"),
             popular_after=(now - POPULAR_WINDOW).isoformat(timespec="seconds"),
+            burst_after=(now - BURST_WINDOW).isoformat(timespec="seconds"),
             limit=MAX_CANDIDATES,
         )
-        return [
-            replace(c, origins=(*c.origins, "trending")) if c.popularity >= TRENDING_CLICKS else c
-            for c in found
-        ]
+        peers = self.store.co_read(reader) if reader else {}
+        out: list[FeedCandidate] = []
+        for c in found:
+            origins = list(c.origins)
+            if c.popularity >= TRENDING_CLICKS and "trending" not in origins:
+                origins.append("trending")
+            if peers.get(c.article_id):
+                origins.append("collaborative")
+            out.append(replace(c, origins=tuple(origins)) if origins != list(c.origins) else c)
+        return out
 
     def feed(
         self,
@@ -95,7 +106,7 @@ class FeedService:
             raise ValueError(f"unknown feed mode {mode!r} (one of {', '.join(MODES)})")
         when = _now(now)
         controls = self.store.reader_controls(reader) if reader else ReaderControls()
-        candidates = self.candidates(when)
+        candidates = self.candidates(when, reader)
         if mode == "latest":
             return latest(candidates, controls=controls, limit=limit), mode
         if mode == "top" or not controls.personalized or reader is None:

@@ -90,6 +90,8 @@ def _reasons(
             break
     if "trending" in candidate.origins and "popular now" not in reasons:
         reasons.append("popular now")
+    if "collaborative" in candidate.origins:
+        reasons.append("readers like you read it")
     if candidate.story_size > 1:
         reasons.append(f"covered by {candidate.story_size} outlets")
     if not reasons:  # nothing learned yet that speaks for it: say what it is

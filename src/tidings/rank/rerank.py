@@ -97,12 +97,16 @@ def build_feed(
             value *= BOOST
             item = replace(original, reasons=(f"you follow {matches[0][1]}", *original.reasons))
         pool.append((item, value))
+    # Scores are probabilities (often ~0.1) and similarities lie in [0, 1]: relevance
+    # is put on the same scale (the best story = 1) or diversity alone would decide.
+    top = max((value for _, value in pool), default=0.0)
+    scale = 1.0 / top if top > 0 else 1.0
     page: list[RankedStory] = []
     while pool and len(page) < limit:
         best = max(
             range(len(pool)),
             key=lambda i: (
-                RELEVANCE_WEIGHT * pool[i][1]
+                RELEVANCE_WEIGHT * pool[i][1] * scale
                 - (1 - RELEVANCE_WEIGHT)
                 * max((similarity(pool[i][0].candidate, s.candidate) for s in page), default=0.0)
             ),

@@ -337,10 +337,16 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def feed_candidates(
-        self, *, published_after: str | None, popular_after: str, limit: int
+        self, *, published_after: str | None, popular_after: str, burst_after: str, limit: int
     ) -> list[FeedCandidate]:
         """Stories (through their representatives) newest first, with topic, outlets,
-        entities, embedding, and clicks on their members since ``popular_after``."""
+        entities, embedding, clicks on their members since ``popular_after``, and
+        ``trending`` among their origins when many reports joined since ``burst_after``."""
+
+    @abc.abstractmethod
+    def co_read(self, reader: str, limit: int = 200) -> dict[int, int]:
+        """Articles that readers who read what ``reader`` read also read (collaborative
+        signal): article id → number of such readers."""
 
     @abc.abstractmethod
     def reader_controls(self, reader: str) -> ReaderControls: ...

@@ -244,6 +244,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             updated_at TEXT NOT NULL
         );
 
+        -- Readers' own events (co-reading, profiles) and an article's (popularity).
+        CREATE INDEX event_reader ON event (reader, kind, id);
+        CREATE INDEX event_article ON event (article_id, kind, created_at);
+
         -- Learned models kept by name (the online ranker's state).
         CREATE TABLE model_state (
             name       TEXT PRIMARY KEY,

@@ -711,11 +711,18 @@ class SQLiteStore(Store):
     # --- readers and feeds -----------------------------------------------------
 
     def feed_candidates(
-        self, *, published_after: str | None, popular_after: str, limit: int
+        self, *, published_after: str | None, popular_after: str, burst_after: str, limit: int
     ) -> list[FeedCandidate]:
         return _readers.feed_candidates(
-            self._conn(), published_after=published_after, popular_after=popular_after, limit=limit
+            self._conn(),
+            published_after=published_after,
+            popular_after=popular_after,
+            burst_after=burst_after,
+            limit=limit,
         )
+
+    def co_read(self, reader: str, limit: int = 200) -> dict[int, int]:
+        return _readers.co_read(self._conn(), reader, limit)
 
     def reader_controls(self, reader: str) -> ReaderControls:
         return _readers.reader_controls(self._conn(), reader)

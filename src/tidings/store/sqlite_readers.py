@@ -140,6 +140,8 @@ def load_model(conn: sqlite3.Connection, name: str) -> bytes | None:
 
 FEED_CANDIDATES = """
     SELECT s.id AS story_id, s.size, s.last_published, s.representative_id,
+           (SELECT COUNT(*) FROM story_member sm JOIN article ma ON ma.id = sm.article_id
+             WHERE sm.story_id = s.id AND ma.created_at >= ?) AS new_members,
            a.id AS article_id, a.title, a.url, a.site_name, a.published_at, a.created_at,
            src.title AS source_title, n.topic, n.embedding, n.entities, n.keywords,
            (SELECT COUNT(*) FROM event e JOIN story_member sm ON sm.article_id = e.article_id
@@ -154,10 +156,21 @@ FEED_CANDIDATES = """
 """
 
 
+#: A story that gained this many reports since ``burst_after`` is breaking (trending).
+BURST_MEMBERS = 3
+
+
 def feed_candidates(
-    conn: sqlite3.Connection, *, published_after: str | None, popular_after: str, limit: int
+    conn: sqlite3.Connection,
+    *,
+    published_after: str | None,
+    popular_after: str,
+    burst_after: str,
+    limit: int,
 ) -> list[FeedCandidate]:
-    rows = conn.execute(FEED_CANDIDATES, (popular_after, published_after, published_after, limit))
+    rows = conn.execute(
+        FEED_CANDIDATES, (burst_after, popular_after, published_after, published_after, limit)
+    )
     items = [dict(row) for row in rows]
     outlets = _story_outlets(conn, [int(i["story_id"]) for i in items])
     out: list[FeedCandidate] = []
@@ -178,7 +191,9 @@ def feed_candidates(
                 story_size=int(item["size"] or 1),
                 embedding=item["embedding"],
                 popularity=float(item["clicks"] or 0),
-                origins=("fresh",),
+                origins=("fresh", "trending")
+                if int(item["new_members"] or 0) >= BURST_MEMBERS
+                else ("fresh",),
             )
         )
     return out
@@ -203,3 +218,30 @@ def _story_outlets(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[i
             if outlet and outlet not in names:
                 names.append(outlet)
     return out
+
+
+CO_READ = """
+    WITH mine AS (
+        SELECT DISTINCT article_id FROM event
+        WHERE reader = ? AND kind = 'click' AND article_id IS NOT NULL
+        ORDER BY id DESC LIMIT 50
+    ),
+    peers AS (
+        SELECT DISTINCT reader FROM event
+        WHERE kind = 'click' AND reader IS NOT NULL AND reader != ?
+          AND article_id IN (SELECT article_id FROM mine)
+        LIMIT 300
+    )
+    SELECT e.article_id, COUNT(DISTINCT e.reader) AS readers FROM event e
+    WHERE e.kind = 'click' AND e.reader IN (SELECT reader FROM peers)
+      AND e.article_id IS NOT NULL AND e.article_id NOT IN (SELECT article_id FROM mine)
+    GROUP BY e.article_id
+    ORDER BY readers DESC, e.article_id DESC
+    LIMIT ?
+"""
+
+
+def co_read(conn: sqlite3.Connection, reader: str, limit: int) -> dict[int, int]:
+    """Articles read by readers who read what ``reader`` read (article id → how many
+    such readers), the reader's own reads left out."""
+    return {int(row[0]): int(row[1]) for row in conn.execute(CO_READ, (reader, reader, limit))}
