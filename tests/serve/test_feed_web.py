@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from tests.serve.conftest import FeedSite as Site
@@ -20,6 +22,13 @@ def test_for_you_sets_a_reader_cookie_and_explains_each_story(feed_site: Site) -
         assert any(e.reader == reader and e.data.get("feed") == "personal" for e in events)
         # The same reader on the next visit: no new cookie.
         assert "set-cookie" not in client.get("/for-you").headers
+        # Following a link is a click by this reader, learned at once.
+        link = re.search(r'href="(/articles/\d+\?h=\d+)"', page.text)
+        assert link is not None
+        assert client.get(link.group(1)).status_code == 200
+        clicks = feed_site.store.events_after(0, kinds=["click"])
+        assert clicks[-1].reader == reader
+        assert feed_site.store.reader_profiles([reader])[reader].read
 
 
 def test_forms_mute_hide_and_switch_personalisation(feed_site: Site) -> None:

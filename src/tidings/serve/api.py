@@ -11,7 +11,7 @@ from tidings.errors import NotFoundError
 from tidings.pipeline.headlines import learn_from_events
 from tidings.serve import coverage, feed
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep
+from tidings.serve.deps import StoreDep, cookie_reader
 from tidings.serve.schemas import (
     ArticleDetail,
     ArticleHeadlinesOut,
@@ -161,11 +161,13 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
     origin = request.headers.get("origin")
     if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
         raise HTTPException(status_code=403, detail="events must come from this site")
+    # The reader view's own script reports dwell for the reader in the cookie.
+    default_reader = cookie_reader(request)
     events = [
         NewEvent(
             e.kind,
             article_id=e.article_id,
-            reader=e.reader,
+            reader=e.reader or default_reader,
             data={
                 k: v
                 for k, v in e.model_dump(exclude={"kind", "article_id", "reader"}).items()

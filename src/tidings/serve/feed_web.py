@@ -10,7 +10,6 @@ cannot act for the reader.
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -20,7 +19,7 @@ from tidings.pipeline.headlines import learn_from_events
 from tidings.pipeline.rank import FeedService
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep
+from tidings.serve.deps import READER_COOKIE, StoreDep, reader_of
 from tidings.serve.feed import impression, learn, shared_ranker
 from tidings.serve.web import render, render_error
 from tidings.store.base import NewEvent, Store
@@ -29,23 +28,14 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-COOKIE = "tidings_reader"
 PAGE_SIZE = 30
 _ONE_YEAR = 365 * 24 * 3600
-
-
-def reader_of(request: Request) -> tuple[str, bool]:
-    """The reader's id from the cookie, or a new one (and whether it is new)."""
-    value = request.cookies.get(COOKIE, "")
-    if 16 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum():
-        return value, False
-    return secrets.token_urlsafe(18), True
 
 
 def _remember(response: Response, reader: str, new: bool) -> Response:
     if new:
         response.set_cookie(
-            COOKIE, reader, max_age=_ONE_YEAR, httponly=True, samesite="lax", path="/"
+            READER_COOKIE, reader, max_age=_ONE_YEAR, httponly=True, samesite="lax", path="/"
         )
     return response
 

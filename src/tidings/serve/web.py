@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tidings.errors import NotFoundError
-from tidings.serve import coverage, formatting
+from tidings.serve import coverage, feed, formatting
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep
+from tidings.serve.deps import StoreDep, cookie_reader
 from tidings.serve.schemas import reader_path, story_path
 from tidings.urls import host_of
 
@@ -115,7 +115,13 @@ def article(
         item = store.get_article(article_id)
     except NotFoundError:
         return render_error(request, 404, "There is no article here.")
-    headline, original_title = shown_headlines.headline_for_reader(store, item, h)
+    reader = cookie_reader(request)
+    headline, original_title = shown_headlines.headline_for_reader(store, item, h, reader=reader)
+    if reader is not None and h is not None:
+        try:  # the click reaches the reader's next page at once
+            feed.learn(request, store)
+        except Exception:
+            log.exception("ranking learner failed")
     original = None
     if item.duplicate_of is not None:
         try:
