@@ -17,10 +17,9 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from tidings.headlines.bandit import dwell_satisfaction
 from tidings.rank.online import OnlineLogistic
+from tidings.rank.profile import updated_profile
 from tidings.rank.ranker import Example, Ranker
 from tidings.rank.rerank import build_feed, latest, top_stories
 from tidings.records import Event, FeedCandidate, RankedStory, ReaderControls, ReaderProfile
@@ -43,8 +42,6 @@ TRENDING_CLICKS = 3
 MAX_CANDIDATES = 500
 #: A click counts this much until its dwell time arrives (as for headlines).
 PROVISIONAL = 0.5
-#: Weight of the reader's interest vector kept at each satisfied read.
-INTEREST_MEMORY = 0.85
 
 
 def _now(now: datetime | None) -> datetime:
@@ -142,7 +139,7 @@ def learn_ranking(
                 continue
             profile = profiles.get(event.reader) or ReaderProfile(event.reader)
             ranker.learn(_examples(event, profile, candidate), when)
-            profiles[event.reader] = _updated(profile, event, candidate)
+            profiles[event.reader] = updated_profile(profile, event, candidate)
             if event.kind in ("hide", "less_like_this"):
                 store.set_control(event.reader, "story", str(candidate.story_id), "mute")
         saved = store.save_learning(
@@ -202,43 +199,3 @@ def _examples(event: Event, profile: ReaderProfile, candidate: FeedCandidate) ->
         return [Example(profile, candidate, 0.0, PROVISIONAL - satisfaction, position)]
     weight = 3.0 if event.kind == "hide" else 5.0
     return [Example(profile, candidate, 0.0, weight, position)]
-
-
-def _updated(profile: ReaderProfile, event: Event, candidate: FeedCandidate) -> ReaderProfile:
-    topics, sources, entities = dict(profile.topics), dict(profile.sources), dict(profile.entities)
-    keys = [
-        (topics, candidate.topic),
-        (sources, candidate.source),
-        *((entities, e) for e in candidate.entities[:5]),
-    ]
-    interest = profile.interest
-    read = profile.read
-    if event.kind == "click":
-        read = read | {candidate.story_id}
-    elif event.kind == "dwell":
-        seconds = event.data.get("seconds")
-        satisfaction = dwell_satisfaction(float(seconds)) if isinstance(seconds, int | float) else 0
-        for table, key in keys:
-            if key:
-                table[key] = table.get(key, 0.0) + satisfaction
-        if satisfaction > 0 and candidate.embedding is not None:
-            vector = np.frombuffer(candidate.embedding, dtype=np.float32)
-            mixed = vector * satisfaction
-            if interest is not None and len(interest) == len(candidate.embedding):
-                old = np.frombuffer(interest, dtype=np.float32)
-                mixed = INTEREST_MEMORY * old + (1 - INTEREST_MEMORY) * mixed
-            norm = float(np.linalg.norm(mixed))
-            interest = (mixed / norm).astype(np.float32).tobytes() if norm > 0 else interest
-    elif event.kind in ("hide", "less_like_this"):
-        for table, key in keys:
-            if key and key in table:
-                table[key] *= 0.5
-    return ReaderProfile(
-        reader=profile.reader,
-        topics=topics,
-        sources=sources,
-        entities=entities,
-        interest=interest,
-        read=read,
-        events=profile.events + 1,
-    )
