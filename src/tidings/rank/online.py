@@ -74,12 +74,17 @@ class OnlineLogistic:
         w[np.abs(z) <= self.l1] = 0.0
         return w
 
+    def weights(self, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """The current weights of ``slots`` (one call for a whole batch of examples)."""
+        with self._lock:
+            return self._weights(slots)
+
     def predict(self, features: Features) -> float:
         """P(satisfied) for one example."""
         slots, values = features
         with self._lock:
             margin = float(np.dot(self._weights(slots), values))
-        return _sigmoid(margin)
+        return sigmoid(margin)
 
     def contributions(self, features: Features) -> npt.NDArray[np.float64]:
         """Each feature's share of the margin (weight × value), in input order; the
@@ -94,7 +99,7 @@ class OnlineLogistic:
         label = min(1.0, max(0.0, label))
         with self._lock:
             w = self._weights(slots)
-            p = _sigmoid(float(np.dot(w, values)))
+            p = sigmoid(float(np.dot(w, values)))
             g = (p - label) * values * weight
             sigma = (np.sqrt(self._n[slots] + g * g) - np.sqrt(self._n[slots])) / self.alpha
             # np.add.at: a slot may repeat within one example (a hash collision).
@@ -139,7 +144,7 @@ class OnlineLogistic:
         return model
 
 
-def _sigmoid(margin: float) -> float:
+def sigmoid(margin: float) -> float:
     if margin >= 0:
         return 1.0 / (1.0 + math.exp(-min(margin, 35.0)))
     e = math.exp(max(margin, -35.0))

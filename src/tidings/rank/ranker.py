@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from tidings.rank.features import features
-from tidings.rank.online import Features, OnlineLogistic
+from tidings.rank.online import Features, OnlineLogistic, sigmoid
 from tidings.records import FeedCandidate, ReaderProfile
 
 #: Label weights: a hide or "less like this" says more than an ignored impression.
@@ -60,12 +62,19 @@ class Ranker:
     def score(
         self, profile: ReaderProfile | None, candidates: Sequence[FeedCandidate], now: datetime
     ) -> list[Scored]:
+        if not candidates:
+            return []
+        encoded = [self.encode(profile, c, now) for c in candidates]
+        # One weight look-up for the whole batch: numpy per call costs more than the maths.
+        weights = self.model.weights(np.concatenate([slots for _, (slots, _) in encoded]))
         out: list[Scored] = []
-        for candidate in candidates:
-            names, encoded = self.encode(profile, candidate, now)
-            score = self.model.predict(encoded)
-            contributions = self.model.contributions(encoded)[1:].tolist()  # bias left out
-            out.append(Scored(candidate, score, _reasons(names, contributions, candidate)))
+        start = 0
+        for candidate, (names, (slots, values)) in zip(candidates, encoded, strict=True):
+            contributions = weights[start : start + len(slots)] * values
+            start += len(slots)
+            score = sigmoid(float(contributions.sum()))
+            reasons = _reasons(names, contributions[1:].tolist(), candidate)  # bias left out
+            out.append(Scored(candidate, score, reasons))
         return out
 
     def learn(self, examples: Sequence[Example], now: datetime) -> int:
