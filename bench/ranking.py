@@ -5,7 +5,6 @@ One command runs the evaluation and prints the comparison table:
     HF_HUB_OFFLINE=1 nice .venv/bin/python bench/ranking.py --jobs 2   # 300 readers, 14 days
     HF_HUB_OFFLINE=1 nice .venv/bin/python bench/ranking.py --readers 100 --days 10 --seed 3
     ... --policies chronological,oracle      # the headroom: ranking by the readers' true taste
-    ... --similarity-buckets                 # both rankers with the proposed similarity buckets
 
 The world (``bench/ranking_world.py``) is AG News' test set with Tidings' own embeddings,
 or synthetic clusters when ``../shared`` is absent (``--synthetic`` forces them). Fresh
@@ -53,8 +52,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.ranking_world import World, ag_news_world, synthetic_world  # noqa: E402
 
-from tidings.rank.features import features  # noqa: E402
-from tidings.rank.online import Features  # noqa: E402
 from tidings.rank.ranker import NEGATIVE_WEIGHTS, Example, Ranker  # noqa: E402
 from tidings.rank.rerank import build_feed, latest  # noqa: E402
 from tidings.records import (  # noqa: E402
@@ -79,32 +76,6 @@ DRIFT_SHARE = 0.4
 RETURN_MIDPOINT = 0.35
 #: Drifted readers count for pick-up once they visited this often after the drift.
 PICKUP_VISITS = 3
-
-
-#: ``--similarity-buckets``: cosine edges of the proposed bucketed similarity features.
-SIMILARITY_EDGES = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))
-
-
-class BucketedRanker(Ranker):
-    """The Ranker with the interest similarity also as cumulative bucket indicators
-    (``similarity>=0.3``...): the raw cosine spans a narrow range, so FTRL's per-coordinate
-    rate keeps its weight too small to separate a reader's clusters; indicators learn a
-    step function quickly. The fix proposed for :func:`tidings.rank.features.features`."""
-
-    def encode(
-        self,
-        profile: ReaderProfile | None,
-        candidate: FeedCandidate,
-        now: datetime,
-        position: int | None = None,
-    ) -> tuple[list[str], Features]:
-        named = features(profile, candidate, now, position=position)
-        value = named.get("similarity", 0.0)
-        for edge in SIMILARITY_EDGES:
-            if value < edge:
-                break
-            named[f"similarity>={edge}"] = 1.0
-        return list(named), self.model.features(named)
 
 
 # --- the reader model -----------------------------------------------------------------
@@ -281,8 +252,6 @@ class Simulation:
         days: int,
         per_day: int,
         seed: int,
-        *,
-        buckets: bool = False,
     ) -> None:
         if policy not in POLICIES + DIAGNOSTIC:
             raise ValueError(f"unknown policy {policy!r}")
@@ -295,7 +264,7 @@ class Simulation:
         self.readers = make_readers(readers, world, days, seed)
         self.ranker: Ranker | None = None
         if policy in ("click-optimised", "tidings"):
-            self.ranker = BucketedRanker() if buckets else Ranker()
+            self.ranker = Ranker()
         self.clicks: dict[int, float] = {}
         self.satisfied: dict[int, float] = {}
         self.all_outlets = len(set(world.outlets))
@@ -575,8 +544,8 @@ class Simulation:
 
 
 def _one(args: tuple[str, World, int, int, int, int, bool]) -> dict[str, Any]:
-    policy, world, readers, days, per_day, seed, buckets = args
-    return Simulation(policy, world, readers, days, per_day, seed, buckets=buckets).run()
+    policy, world, readers, days, per_day, seed = args
+    return Simulation(policy, world, readers, days, per_day, seed).run()
 
 
 def run(
@@ -588,7 +557,6 @@ def run(
     synthetic: bool = False,
     policies: tuple[str, ...] = POLICIES,
     jobs: int = 1,
-    buckets: bool = False,
     world: World | None = None,
 ) -> dict[str, Any]:
     """Every policy over the same world and readers; figures per policy."""
@@ -596,7 +564,7 @@ def run(
         world = None if synthetic else ag_news_world(seed=seed)
         if world is None:
             world = synthetic_world(seed=seed)
-    tasks = [(p, world, readers, days, per_day, seed, buckets) for p in policies]
+    tasks = [(p, world, readers, days, per_day, seed) for p in policies]
     started = time.perf_counter()
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -609,7 +577,6 @@ def run(
         "days": days,
         "items_per_day": per_day,
         "seed": seed,
-        "similarity_buckets": buckets,
         "seconds": time.perf_counter() - started,
         "policies": {r["policy"]: r for r in results},
     }
@@ -653,7 +620,6 @@ def print_table(result: dict[str, Any]) -> None:
     print(
         f"\nReader simulation: {result['readers']} readers x {result['days']} days, "
         f"{result['items_per_day']} items/day, seed {result['seed']}; {result['world']}"
-        + ("; ranker with bucketed similarity" if result["similarity_buckets"] else "")
     )
     print(f"{'':<42}" + "".join(f"{n:>17}" for n in names))
     for label, key, kind in ROWS:
@@ -684,11 +650,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", action="store_true", help="synthetic items, no data")
     parser.add_argument("--policies", default=",".join(POLICIES))
     parser.add_argument("--jobs", type=int, default=1, help="policies run in parallel")
-    parser.add_argument(
-        "--similarity-buckets",
-        action="store_true",
-        help="both ranker policies with the proposed bucketed similarity features",
-    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     policies = tuple(p.strip() for p in args.policies.split(",") if p.strip())
@@ -705,7 +666,6 @@ def main(argv: list[str] | None = None) -> int:
         synthetic=args.synthetic,
         policies=policies,
         jobs=args.jobs,
-        buckets=args.similarity_buckets,
     )
     print_table(result)
     if args.json:

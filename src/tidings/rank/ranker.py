@@ -123,7 +123,7 @@ def _describe(name: str, candidate: FeedCandidate) -> str | None:
         return f"you often read {candidate.source}"
     if name == "affinity:entity":
         return "about people and places you follow"
-    if name == "similarity":
+    if name == "similarity" or name.startswith("similarity>="):
         return "like stories you read to the end"
     if key == "popularity":
         return "popular now"
