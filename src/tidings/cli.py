@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the page's address (only with a single FILE)")
     extract.set_defaults(handler=_extract)
 
+    retrain = sub.add_parser(
+        "retrain", help="retrain the feed ranker from the whole event log (batch), then go on"
+    )
+    retrain.add_argument("--passes", type=int, default=2, help="passes over the log")
+    retrain.set_defaults(handler=_retrain)
+
     clickbait = sub.add_parser(
         "clickbait",
         help="score headlines read from stdin, one per line: prints one score in [0, 1] "
@@ -487,6 +493,22 @@ def _emit(obj: dict[str, Any], as_json: bool) -> None:
             f"{', '.join(obj['authors'])} {obj.get('date') or ''}\n\n{obj.get('text') or ''}\n\n"
         )
     sys.stdout.flush()
+
+
+# --- ranking -------------------------------------------------------------------
+
+
+def _retrain(args: argparse.Namespace, settings: Settings) -> int:
+    from tidings.pipeline.rank import retrain_ranking
+
+    store = _open_store(settings)
+    try:
+        started = time.monotonic()
+        _, events = retrain_ranking(store, passes=args.passes)
+    finally:
+        store.close()
+    print(f"Ranker retrained on {events} events in {time.monotonic() - started:.1f}s.")
+    return 0
 
 
 # --- headlines -----------------------------------------------------------------

@@ -17,6 +17,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from tidings.errors import StoreError
 from tidings.headlines.bandit import dwell_satisfaction
 from tidings.rank.online import OnlineLogistic
 from tidings.rank.profile import updated_profile
@@ -153,6 +154,46 @@ def learn_ranking(
             applied += len(events)
         else:  # another learner applied these events first: take its model
             ranker.model = OnlineLogistic.from_bytes(store.load_model(RANKER) or before)
+
+
+def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tuple[Ranker, int]:
+    """Batch retraining: replay the whole event log into a fresh model (``passes`` times;
+    profiles are rebuilt on the first pass) and store it with the learner's cursor at
+    the last event replayed, so the online learner carries on from there. Returns the
+    new ranker and the number of events replayed. A learner that moved the cursor
+    meanwhile wins; the replay is then retried on the longer log (three times)."""
+    for _attempt in range(3):
+        ranker = Ranker()
+        cursor_before = store.event_cursor(RANKER)
+        profiles: dict[str, ReaderProfile] = {}
+        last = 0
+        replayed = 0
+        for replay in range(max(1, passes)):
+            after = 0
+            while events := store.events_after(after, kinds=FEED_KINDS, limit=batch):
+                after = events[-1].id
+                candidates = _candidates_for(store, events)
+                for event in events:
+                    candidate = candidates.get(event.article_id or -1)
+                    if not event.reader or candidate is None:
+                        continue
+                    profile = profiles.get(event.reader) or ReaderProfile(event.reader)
+                    ranker.learn(_examples(event, profile, candidate), _now(None))
+                    if replay == 0:
+                        profiles[event.reader] = updated_profile(profile, event, candidate)
+                        replayed += 1
+            last = max(last, after)
+        last = max(last, cursor_before)  # never move the online learner backwards
+        if store.save_learning(
+            list(profiles.values()),
+            {RANKER: ranker.model.to_bytes()},
+            consumer=RANKER,
+            expected_cursor=cursor_before,
+            new_cursor=last,
+        ):
+            log.info("ranker retrained on %d events (%d passes)", replayed, passes)
+            return ranker, replayed
+    raise StoreError("the event log kept moving: retraining gave way to the online learner")
 
 
 def _candidates_for(store: Store, events: list[Event]) -> dict[int, FeedCandidate]:

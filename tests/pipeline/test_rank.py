@@ -1,0 +1,63 @@
+"""The feed service, the online ranking learner and batch retraining on a real store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, add
+from tidings.pipeline.process import ProcessJob
+from tidings.pipeline.rank import RANKER, FeedService, learn_ranking, load_ranker, retrain_ranking
+from tidings.rank.ranker import Ranker
+from tidings.store import NewEvent, SQLiteStore
+
+
+def ago(hours: float) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    s = SQLiteStore(tmp_path / "t.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_online_learning_and_batch_retraining_agree(store: SQLiteStore) -> None:
+    quake = add(store, "http://a/quake", *QUAKE_EN, "en", ago(5))
+    flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
+    ProcessJob(store).run()
+    # Ann reads the flood story to the end every time and ignores the quake.
+    events = []
+    for _ in range(15):
+        events += [
+            NewEvent("impression", article_id=quake, reader="ann", data={"position": 0}),
+            NewEvent("impression", article_id=flood, reader="ann", data={"position": 1}),
+            NewEvent("click", article_id=flood, reader="ann", data={"position": 1}),
+            NewEvent("dwell", article_id=flood, reader="ann", data={"seconds": 90}),
+        ]
+    store.record_events(events)
+    ranker = Ranker()
+    assert learn_ranking(store, ranker) == 60
+    assert learn_ranking(store, ranker) == 0  # nothing new: nothing counted twice
+    assert store.event_cursor(RANKER) == store.events_after(0)[-1].id
+
+    def scores(r: Ranker) -> dict[int, float]:
+        service = FeedService(store, r)
+        profile = store.reader_profiles(["ann"])["ann"]
+        found = service.candidates(datetime.now(UTC), "ann")
+        return {s.candidate.article_id: s.score for s in r.score(profile, found, datetime.now(UTC))}
+
+    online = scores(load_ranker(store))
+    assert online[flood] > online[quake]
+
+    retrained, replayed = retrain_ranking(store, passes=2)
+    assert retrained.model.updates == 2 * 60
+    assert replayed == 60
+    batch = scores(load_ranker(store))
+    assert batch[flood] > batch[quake]
+    assert store.event_cursor(RANKER) == store.events_after(0)[-1].id
+    profile = store.reader_profiles(["ann"])["ann"]
+    assert profile.events == 60 and profile.topics
