@@ -76,22 +76,13 @@ def list_articles(
     return ArticleList(
         items=[
             ArticleSummary.from_record(
-                a, briefs.get(a.id), _shown_out(shown_headlines.shown(a, choices.get(a.id)))
+                a,
+                briefs.get(a.id),
+                ShownHeadlineOut.from_shown(shown_headlines.shown(a, choices.get(a.id))),
             )
             for a in page.items
         ],
         next_cursor=page.next_cursor,
-    )
-
-
-def _shown_out(item: shown_headlines.ShownHeadline) -> ShownHeadlineOut:
-    return ShownHeadlineOut(
-        text=item.text,
-        headline_id=item.headline_id,
-        policy=item.policy,
-        reason=item.reason,
-        origin=item.origin,
-        original_title=item.original,
     )
 
 
@@ -137,7 +128,7 @@ def article_headlines(
     return ArticleHeadlinesOut(
         article_id=article.id,
         title=article.title,
-        chosen=_shown_out(shown_headlines.shown(article, choice)),
+        chosen=ShownHeadlineOut.from_shown(shown_headlines.shown(article, choice)),
         candidates=[
             HeadlineCandidateOut.model_validate(shown_headlines.explain(h)) for h in stored
         ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -17,10 +18,11 @@ from pydantic import BaseModel, Field
 
 from tidings.pipeline.rank import FeedService, learn_ranking, load_ranker
 from tidings.rank.ranker import Ranker
-from tidings.records import RankedStory
+from tidings.records import RankedStory, StoredArticle
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
+from tidings.serve.headlines import ShownHeadline
 from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
 from tidings.store.base import NewEvent, Store
 
@@ -96,48 +98,60 @@ def feed(
     """One entry per story (never five copies of one event). `personal` learns from the
     reader's events within seconds; with personalisation switched off, or without a
     reader, the editorial `top` feed is served. Mutes and hidden stories always apply."""
-    service = FeedService(store, shared_ranker(request, store))
-    page, served = service.feed(user, mode=mode, limit=limit)
-    articles = store.get_articles([p.candidate.article_id for p in page])
-    briefs = coverage.article_briefs(store, articles)
-    choices = shown_headlines.choose_for(store, articles, briefs)
-    by_id = {a.id: a for a in articles}
-    items: list[FeedItemOut] = []
-    events: list[NewEvent] = []
-    for position, entry in enumerate(page):
-        article = by_id.get(entry.candidate.article_id)
-        if article is None:
-            continue
-        shown = shown_headlines.shown(article, choices.get(article.id))
-        items.append(
-            FeedItemOut(
-                story_id=entry.candidate.story_id,
-                article_id=article.id,
-                headline=ShownHeadlineOut(
-                    text=shown.text,
-                    headline_id=shown.headline_id,
-                    policy=shown.policy,
-                    reason=shown.reason,
-                    origin=shown.origin,
-                    original_title=shown.original,
-                ),
-                topic=entry.candidate.topic,
-                outlets=list(entry.candidate.outlets),
-                story_size=entry.candidate.story_size,
-                published_at=entry.candidate.published_at,
-                slot=entry.slot,
-                score=round(entry.score, 5),
-                why=list(entry.reasons),
-                reader_url=reader_path(article.id),
-                story_url=story_path(entry.candidate.story_id),
-            )
+    served = serve_feed(request, store, user, mode=mode, limit=limit)
+    items = [
+        FeedItemOut(
+            story_id=entry.candidate.story_id,
+            article_id=article.id,
+            headline=ShownHeadlineOut.from_shown(shown),
+            topic=entry.candidate.topic,
+            outlets=list(entry.candidate.outlets),
+            story_size=entry.candidate.story_size,
+            published_at=entry.candidate.published_at,
+            slot=entry.slot,
+            score=round(entry.score, 5),
+            why=list(entry.reasons),
+            reader_url=reader_path(article.id),
+            story_url=story_path(entry.candidate.story_id),
         )
-        events.append(impression(entry, article.id, position, served, user, shown.headline_id))
+        for entry, article, shown in served.entries
+    ]
+    return FeedOut(reader=user, mode=served.mode, items=items)
+
+
+@dataclass(frozen=True)
+class ServedFeed:
+    """A feed page as served: the mode actually used, and each entry with its article
+    and the headline shown for it."""
+
+    mode: str
+    entries: list[tuple[RankedStory, StoredArticle, ShownHeadline]]
+
+
+def serve_feed(
+    request: Request, store: Store, reader: str | None, *, mode: str, limit: int
+) -> ServedFeed:
+    """Rank a page for ``reader``, choose each story's headline, and log the page's
+    impressions (for the API and the HTML page alike)."""
+    service = FeedService(store, shared_ranker(request, store))
+    page, served = service.feed(reader, mode=mode, limit=limit)
+    articles = store.get_articles([p.candidate.article_id for p in page])
+    choices = shown_headlines.choose_for(store, articles, coverage.article_briefs(store, articles))
+    by_id = {a.id: a for a in articles}
+    entries = [
+        (entry, article, shown_headlines.shown(article, choices.get(article.id)))
+        for entry in page
+        if (article := by_id.get(entry.candidate.article_id)) is not None
+    ]
+    events = [
+        impression(entry, article.id, position, served, reader, shown.headline_id)
+        for position, (entry, article, shown) in enumerate(entries)
+    ]
     try:
         store.record_events(events)
     except Exception:  # the page is served even when the log cannot be written
         log.exception("could not log %d feed impressions", len(events))
-    return FeedOut(reader=user, mode=served, items=items)
+    return ServedFeed(served, entries)
 
 
 def impression(

@@ -16,11 +16,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tidings.pipeline.headlines import learn_from_events
-from tidings.pipeline.rank import FeedService
-from tidings.serve import coverage
-from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import READER_COOKIE, StoreDep, reader_of
-from tidings.serve.feed import impression, learn, shared_ranker
+from tidings.serve.feed import learn, serve_feed
 from tidings.serve.web import render, render_error
 from tidings.store.base import NewEvent, Store
 
@@ -47,23 +44,7 @@ def _same_site(request: Request) -> bool:
 
 def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Response:
     reader, new = reader_of(request)
-    service = FeedService(store, shared_ranker(request, store))
-    page, served = service.feed(reader, mode=mode, limit=PAGE_SIZE)
-    articles = store.get_articles([p.candidate.article_id for p in page])
-    by_id = {a.id: a for a in articles}
-    briefs = coverage.article_briefs(store, articles)
-    shown = shown_headlines.headlines_for_page(
-        store, articles, briefs, page=f"feed:{served}", reader=reader, log_impressions=False
-    )
-    entries = [(p, by_id[p.candidate.article_id]) for p in page if p.candidate.article_id in by_id]
-    events = [
-        impression(entry, article.id, position, served, reader, shown[article.id].headline_id)
-        for position, (entry, article) in enumerate(entries)
-    ]
-    try:
-        store.record_events(events)
-    except Exception:
-        log.exception("could not log %d feed impressions", len(events))
+    served = serve_feed(request, store, reader, mode=mode, limit=PAGE_SIZE)
     controls = store.reader_controls(reader)
     response = render(
         request,
@@ -71,9 +52,9 @@ def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Re
         {
             "title": title,
             "nav": nav,
-            "mode": served,
-            "entries": entries,
-            "headlines": shown,
+            "mode": served.mode,
+            "entries": [(entry, article) for entry, article, _ in served.entries],
+            "headlines": {article.id: shown for _, article, shown in served.entries},
             "controls": controls,
             "path": request.url.path,
         },

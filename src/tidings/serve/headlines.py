@@ -93,32 +93,30 @@ def headlines_for_page(
     *,
     page: str,
     reader: str | None = None,
-    log_impressions: bool = True,
 ) -> dict[int, ShownHeadline]:
     """Each article's shown headline; logs the page's impressions in one batch."""
     choices = choose_for(store, articles, briefs)
     result = {a.id: shown(a, choices.get(a.id)) for a in articles}
-    if log_impressions:
-        events = [
-            NewEvent(
-                IMPRESSION,
-                article_id=article.id,
-                reader=reader,
-                data={
-                    "headline_id": result[article.id].headline_id,
-                    "position": position,
-                    "page": page,
-                    "policy": result[article.id].policy,
-                    "samples": {str(k): round(v, 5) for k, v in choice.samples.items()},
-                },
-            )
-            for position, article in enumerate(articles)
-            if (choice := choices.get(article.id)) is not None and choice.headline is not None
-        ]
-        try:
-            store.record_events(events)
-        except Exception:  # a page must render even when the log cannot be written
-            log.exception("could not log %d impressions", len(events))
+    events = [
+        NewEvent(
+            IMPRESSION,
+            article_id=article.id,
+            reader=reader,
+            data={
+                "headline_id": result[article.id].headline_id,
+                "position": position,
+                "page": page,
+                "policy": result[article.id].policy,
+                "samples": {str(k): round(v, 5) for k, v in choice.samples.items()},
+            },
+        )
+        for position, article in enumerate(articles)
+        if (choice := choices.get(article.id)) is not None and choice.headline is not None
+    ]
+    try:
+        store.record_events(events)
+    except Exception:  # a page must render even when the log cannot be written
+        log.exception("could not log %d impressions", len(events))
     return result
 
 

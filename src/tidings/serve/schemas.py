@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from tidings.records import ArticleAnalysis, ArticleBrief, Source, SourceKind, StoredArticle, Story
 from tidings.serve.coverage import StoryEntity
 from tidings.serve.formatting import excerpt
+from tidings.serve.headlines import ShownHeadline
 
 
 def reader_path(article_id: int) -> str:
@@ -93,6 +94,17 @@ class ShownHeadlineOut(BaseModel):
     original_title: str | None = Field(
         description="The outlet's own title when another headline replaced it."
     )
+
+    @classmethod
+    def from_shown(cls, item: ShownHeadline) -> ShownHeadlineOut:
+        return cls(
+            text=item.text,
+            headline_id=item.headline_id,
+            policy=item.policy,
+            reason=item.reason,
+            origin=item.origin,
+            original_title=item.original,
+        )
 
 
 class ArticleSummary(ArticleBase):
