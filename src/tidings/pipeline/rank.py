@@ -130,7 +130,6 @@ def learn_ranking(
             return applied
         readers = sorted({e.reader for e in events if e.reader})
         profiles = store.reader_profiles(readers)
-        before = ranker.model.to_bytes()
         candidates = _candidates_for(store, events)
         for event in events:
             if not event.reader:
@@ -153,7 +152,7 @@ def learn_ranking(
         if saved:
             applied += len(events)
         else:  # another learner applied these events first: take its model
-            ranker.model = OnlineLogistic.from_bytes(store.load_model(RANKER) or before)
+            ranker.model = load_ranker(store).model
 
 
 def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tuple[Ranker, int]:
