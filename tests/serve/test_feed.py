@@ -82,3 +82,20 @@ def test_personalisation_off_serves_top_stories(feed_site: Site) -> None:
     assert latest["items"][0]["article_id"] == feed_site.flood  # type: ignore[index]
     assert feed(feed_site)["mode"] == "top"  # no reader: the editorial feed
     assert httpx.get(feed_site.url + "/api/v1/feed", params={"mode": "loudest"}).status_code == 422
+
+
+def test_impressions_are_learned_in_the_background(feed_site: Site) -> None:
+    """Feed pages only log impressions; the server's learners fold them in within
+    seconds without any request waiting for them."""
+    import time
+
+    from tidings.pipeline.rank import RANKER
+
+    feed(feed_site, user="carol")
+    last = feed_site.store.events_after(0, kinds=["impression"])[-1].id
+    deadline = time.monotonic() + 10
+    while feed_site.store.event_cursor(RANKER) < last and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert feed_site.store.event_cursor(RANKER) >= last
+    profile = feed_site.store.reader_profiles(["carol"])["carol"]
+    assert profile.events >= 2

@@ -51,14 +51,23 @@ def _usearch() -> Any:
 
 
 class VectorIndex:
-    """usearch HNSW index (cosine, float32) keyed by article id; thread-safe."""
+    """usearch HNSW index (cosine) keyed by an integer id (article or story); thread-safe."""
 
-    def __init__(self, dim: int, *, connectivity: int = 16, expansion_search: int = 64) -> None:
+    def __init__(
+        self,
+        dim: int,
+        *,
+        connectivity: int = 16,
+        expansion_search: int = 64,
+        dtype: str = "f32",
+    ) -> None:
+        """``dtype`` is how vectors are kept: ``f32``, or ``i8`` (a quarter of the memory,
+        ~5x faster to build and search, for caches such as the feed's candidate pool)."""
         self.dim = dim
         self._index: Any = _usearch()(
             ndim=dim,
             metric="cos",
-            dtype="f32",
+            dtype=dtype,
             connectivity=connectivity,
             expansion_search=expansion_search,
         )

@@ -14,11 +14,11 @@ page within the same request.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from tidings.errors import StoreError
 from tidings.headlines.bandit import dwell_satisfaction
+from tidings.pipeline.candidates import CandidatePool
 from tidings.rank.online import OnlineLogistic
 from tidings.rank.profile import updated_profile
 from tidings.rank.ranker import Example, Ranker
@@ -33,14 +33,10 @@ log = logging.getLogger(__name__)
 RANKER = "ranker"
 FEED_KINDS = ("impression", "click", "dwell", "hide", "less_like_this")
 MODES = ("personal", "top", "latest")
-#: Stories older than this are not candidates.
-CANDIDATE_WINDOW = timedelta(days=7)
-#: Clicks within this window make a story popular (trending).
-POPULAR_WINDOW = timedelta(hours=48)
-#: Reports joining a story within this window make it breaking news (trending).
-BURST_WINDOW = timedelta(hours=6)
-TRENDING_CLICKS = 3
-MAX_CANDIDATES = 500
+#: Impressions at this position or lower down a page teach the ranker nothing: the
+#: reader may never have scrolled to them (a click there still counts). It also keeps
+#: the learner's work per page served at a third of a 30-item page.
+SEEN_POSITIONS = 10
 #: A click counts this much until its dwell time arrives (as for headlines).
 PROVISIONAL = 0.5
 
@@ -64,31 +60,32 @@ def load_ranker(store: Store) -> Ranker:
 
 
 class FeedService:
-    """Builds feeds for readers from the store, with the stored ranker."""
+    """Builds feeds for readers: candidates from the pool, ranked by the stored ranker.
 
-    def __init__(self, store: Store, ranker: Ranker | None = None) -> None:
+    A server keeps one ``pool`` (and one ranker) for all requests; without one, a
+    pool is loaded from the store for this service alone.
+    """
+
+    def __init__(
+        self, store: Store, ranker: Ranker | None = None, pool: CandidatePool | None = None
+    ) -> None:
         self.store = store
         self.ranker = ranker or load_ranker(store)
+        self.pool = pool or CandidatePool(store, background=False)
 
-    def candidates(self, now: datetime, reader: str | None = None) -> list[FeedCandidate]:
-        """Recent stories, marked ``trending`` (many clicks, or many new reports) and
-        ``collaborative`` (read by readers who read what ``reader`` read)."""
-        found = self.store.feed_candidates(
-            published_after=(now - CANDIDATE_WINDOW).isoformat(timespec="seconds"),
-            popular_after=(now - POPULAR_WINDOW).isoformat(timespec="seconds"),
-            burst_after=(now - BURST_WINDOW).isoformat(timespec="seconds"),
-            limit=MAX_CANDIDATES,
-        )
-        peers = self.store.co_read(reader) if reader else {}
-        out: list[FeedCandidate] = []
-        for c in found:
-            origins = list(c.origins)
-            if c.popularity >= TRENDING_CLICKS and "trending" not in origins:
-                origins.append("trending")
-            if peers.get(c.article_id):
-                origins.append("collaborative")
-            out.append(replace(c, origins=tuple(origins)) if origins != list(c.origins) else c)
-        return out
+    def candidates(
+        self,
+        now: datetime,
+        reader: str | None = None,
+        *,
+        profile: ReaderProfile | None = None,
+        controls: ReaderControls | None = None,
+    ) -> list[FeedCandidate]:
+        """A few hundred stories for one page of ``reader``'s feed, each marked with
+        where it came from (fresh, trending, similar, followed, collaborative)."""
+        if reader and profile is None:
+            profile = self.store.reader_profiles([reader]).get(reader)
+        return self.pool.retrieve(now, reader=reader, profile=profile, controls=controls)
 
     def feed(
         self,
@@ -104,12 +101,14 @@ class FeedService:
             raise ValueError(f"unknown feed mode {mode!r} (one of {', '.join(MODES)})")
         when = _now(now)
         controls = self.store.reader_controls(reader) if reader else ReaderControls()
-        candidates = self.candidates(when, reader)
         if mode == "latest":
-            return latest(candidates, controls=controls, limit=limit), mode
+            newest = self.pool.newest(when, limit + len(controls.muted) * 10 + 100)
+            return latest(newest, controls=controls, limit=limit), mode
         if mode == "top" or not controls.personalized or reader is None:
+            candidates = self.pool.retrieve(when, controls=controls)
             return top_stories(candidates, controls=controls, now=when, limit=limit), "top"
         profile = self.store.reader_profiles([reader]).get(reader) or ReaderProfile(reader)
+        candidates = self.candidates(when, reader, profile=profile, controls=controls)
         unread = [c for c in candidates if c.story_id not in profile.read] or candidates
         scored = self.ranker.score(profile, unread, when)
         page = build_feed(scored, profile=profile, controls=controls, now=when, limit=limit)
@@ -117,13 +116,19 @@ class FeedService:
 
 
 def learn_ranking(
-    store: Store, ranker: Ranker, *, batch: int = 500, now: datetime | None = None
+    store: Store,
+    ranker: Ranker,
+    *,
+    batch: int = 500,
+    now: datetime | None = None,
+    max_events: int | None = None,
 ) -> int:
     """Apply new feedback events to readers' profiles and the online model; returns how
-    many events were applied. ``ranker`` is updated in place."""
+    many events were applied (all there are, or about ``max_events`` at most, so that a
+    caller under load returns and a later call goes on). ``ranker`` is updated in place."""
     applied = 0
     when = _now(now)
-    while True:
+    while max_events is None or applied < max_events:
         cursor = store.event_cursor(RANKER)
         events = store.events_after(cursor, kinds=FEED_KINDS, limit=batch)
         if not events:
@@ -153,6 +158,7 @@ def learn_ranking(
             applied += len(events)
         else:  # another learner applied these events first: take its model
             ranker.model = load_ranker(store).model
+    return applied
 
 
 def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tuple[Ranker, int]:
@@ -197,25 +203,7 @@ def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tupl
 
 def _candidates_for(store: Store, events: list[Event]) -> dict[int, FeedCandidate]:
     """The stories the events are about, as the ranker saw them (by article id)."""
-    ids = sorted({e.article_id for e in events if e.article_id is not None})
-    out: dict[int, FeedCandidate] = {}
-    for article in store.get_articles(ids):
-        analysis = store.get_analysis(article.id)
-        story = store.story_of(article.id)
-        source = article.site_name or article.source_title or "unknown"
-        out[article.id] = FeedCandidate(
-            story_id=story.id if story else -article.id,
-            article_id=article.id,
-            title=article.title,
-            topic=analysis.topic if analysis else None,
-            source=source,
-            entities=tuple(e.normalized for e in analysis.entities) if analysis else (),
-            keywords=analysis.keywords if analysis else (),
-            published_at=article.published_at or article.created_at,
-            story_size=len(story.members) if story else 1,
-            embedding=analysis.embedding if analysis else None,
-        )
-    return out
+    return store.stories_of_articles(sorted({e.article_id for e in events if e.article_id}))
 
 
 def _int(value: object) -> int | None:
@@ -225,6 +213,8 @@ def _int(value: object) -> int | None:
 def _examples(event: Event, profile: ReaderProfile, candidate: FeedCandidate) -> list[Example]:
     position = _int(event.data.get("position"))
     if event.kind == "impression":
+        if position is not None and position >= SEEN_POSITIONS:
+            return []  # below the first screen: no evidence the reader saw it
         return [Example(profile, candidate, 0.0, 1.0, position)]
     if event.kind == "click":
         return [Example(profile, candidate, 1.0, PROVISIONAL, position)]

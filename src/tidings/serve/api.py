@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from tidings.errors import NotFoundError
-from tidings.pipeline.headlines import learn_from_events
 from tidings.serve import coverage, feed
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep, cookie_reader
@@ -168,12 +167,8 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
         for e in batch.events
     ]
     accepted = store.record_events(events)
-    learned = learn_from_events(store)
-    try:
-        feed.learn(request, store)
-    except Exception:  # the events are stored; the learner catches up on the next call
-        log.exception("ranking learner failed")
-    return EventsAccepted(accepted=accepted, learned=learned)
+    learned = feed.learn(request, store)
+    return EventsAccepted(accepted=accepted, learned=learned.headlines)
 
 
 @router.get(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,6 +19,7 @@ from starlette.responses import Response
 
 from tidings import __version__
 from tidings.serve import api, feed, feed_web, web
+from tidings.serve.learning import LearningTicker
 from tidings.serve.security import SecurityHeadersMiddleware
 from tidings.store.base import Store
 
@@ -41,8 +44,24 @@ def _wants_json(request: Request) -> bool:
 
 
 def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
-    """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``."""
+    """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``.
+
+    While it runs (its lifespan), the learners also run every second in the
+    background (``serve.learning``), so impressions logged by feed pages are learned
+    without a request waiting for them.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ticker = LearningTicker(app.state, store)
+        ticker.start()
+        try:
+            yield
+        finally:
+            ticker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=f"{title} API",
         version=__version__,
         description=DESCRIPTION,

@@ -16,13 +16,14 @@ from typing import Annotated, Literal, cast
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from tidings.pipeline.rank import FeedService, learn_ranking, load_ranker
-from tidings.rank.ranker import Ranker
+from tidings.pipeline.candidates import CandidatePool
+from tidings.pipeline.rank import FeedService
 from tidings.records import RankedStory, StoredArticle
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
 from tidings.serve.headlines import ShownHeadline
+from tidings.serve.learning import Learned, learn_now, shared_ranker
 from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
 from tidings.store.base import NewEvent, Store
 
@@ -35,14 +36,14 @@ _LOCK = threading.Lock()
 ReaderId = Annotated[str, Path(min_length=1, max_length=200, description="Reader id.")]
 
 
-def shared_ranker(request: Request, store: Store) -> Ranker:
-    """One ranker per app, loaded from the store on first use, learning in place."""
+def shared_pool(request: Request, store: Store) -> CandidatePool:
+    """One candidate pool per app, refreshed in its own background thread."""
     with _LOCK:
-        ranker = getattr(request.app.state, "ranker", None)
-        if ranker is None:
-            ranker = load_ranker(store)
-            request.app.state.ranker = ranker
-        return cast(Ranker, ranker)
+        pool = getattr(request.app.state, "candidate_pool", None)
+        if pool is None:
+            pool = CandidatePool(store)
+            request.app.state.candidate_pool = pool
+        return cast(CandidatePool, pool)
 
 
 class FeedItemOut(BaseModel):
@@ -133,7 +134,8 @@ def serve_feed(
 ) -> ServedFeed:
     """Rank a page for ``reader``, choose each story's headline, and log the page's
     impressions (for the API and the HTML page alike)."""
-    service = FeedService(store, shared_ranker(request, store))
+    ranker = shared_ranker(request.app.state, store)
+    service = FeedService(store, ranker, shared_pool(request, store))
     page, served = service.feed(reader, mode=mode, limit=limit)
     articles = store.get_articles([p.candidate.article_id for p in page])
     choices = shown_headlines.choose_for(store, articles, coverage.article_briefs(store, articles))
@@ -178,9 +180,9 @@ def impression(
     )
 
 
-def learn(request: Request, store: Store) -> int:
-    """Fold new events into the ranker (called after events are recorded)."""
-    return learn_ranking(store, shared_ranker(request, store))
+def learn(request: Request, store: Store) -> Learned:
+    """Fold new events into the headline records and the ranker (see ``learning``)."""
+    return learn_now(request.app.state, store)
 
 
 @router.get("/readers/{reader}/controls", response_model=ControlsOut, summary="A reader's controls")

@@ -15,7 +15,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tidings.pipeline.headlines import learn_from_events
 from tidings.serve.deps import READER_COOKIE, StoreDep, reader_of
 from tidings.serve.feed import learn, serve_feed
 from tidings.serve.web import render, render_error
@@ -105,7 +104,6 @@ def feedback(
         return render_error(request, 400, "That feedback is not valid.")
     reader, new = reader_of(request)
     store.record_events([NewEvent(kind, article_id=article_id, reader=reader)])
-    learn_from_events(store)
     learn(request, store)
     return _remember(RedirectResponse(_local(back), status_code=303), reader, new)
 

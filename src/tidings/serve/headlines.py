@@ -18,7 +18,6 @@ import numpy as np
 
 from tidings.errors import NotFoundError
 from tidings.headlines.bandit import CLICK, IMPRESSION, HeadlineChoice, choose, expected_rate
-from tidings.pipeline.headlines import learn_from_events
 from tidings.records import ArticleBrief, StoredArticle, StoredHeadline
 from tidings.store.base import NewEvent, Store
 
@@ -135,8 +134,7 @@ def headline_for_reader(
         return article.title or "(untitled)", None
     click = NewEvent(CLICK, article_id=article.id, reader=reader, data={"headline_id": headline.id})
     try:
-        store.record_events([click])
-        learn_from_events(store)
+        store.record_events([click])  # the caller runs the learners (serve.learning)
     except Exception:
         log.exception("could not log the click on headline %d", headline_id)
     text = headline.candidate.text

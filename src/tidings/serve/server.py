@@ -76,7 +76,7 @@ class RunningServer:
             # Leave logging to the embedding program (tests, `tidings demo`).
             log_config=None,
             server_header=False,
-            lifespan="off",
+            lifespan="on",
         )
         server = uvicorn.Server(config)
         self._server = server

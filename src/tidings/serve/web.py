@@ -117,11 +117,11 @@ def article(
         return render_error(request, 404, "There is no article here.")
     reader = cookie_reader(request)
     headline, original_title = shown_headlines.headline_for_reader(store, item, h, reader=reader)
-    if reader is not None and h is not None:
-        try:  # the click reaches the reader's next page at once
+    if h is not None:
+        try:  # the click reaches the headline records and the reader's next page at once
             feed.learn(request, store)
         except Exception:
-            log.exception("ranking learner failed")
+            log.exception("learners failed")
     original = None
     if item.duplicate_of is not None:
         try:

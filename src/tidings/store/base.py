@@ -336,12 +336,22 @@ class Store(abc.ABC):
     # --- readers and feeds -----------------------------------------------------
 
     @abc.abstractmethod
-    def feed_candidates(
-        self, *, published_after: str | None, popular_after: str, burst_after: str, limit: int
-    ) -> list[FeedCandidate]:
-        """Stories (through their representatives) newest first, with topic, outlets,
-        entities, embedding, clicks on their members since ``popular_after``, and
-        ``trending`` among their origins when many reports joined since ``burst_after``."""
+    def story_pool(
+        self, *, published_after: str | None, changed_after: str | None = None
+    ) -> list[tuple[FeedCandidate, str]]:
+        """Stories last published after ``published_after`` (all if None), newest first,
+        each through its representative (topic, outlets, entities, embedding) with the
+        time it last changed; only those changed after ``changed_after`` if given."""
+
+    @abc.abstractmethod
+    def stories_of_articles(self, article_ids: Sequence[int]) -> dict[int, FeedCandidate]:
+        """Article id → the article's story as a candidate shown through that article
+        (an article in no story stands alone, with story id ``-article id``)."""
+
+    @abc.abstractmethod
+    def story_activity(self, *, clicks_after: str, joined_after: str) -> dict[int, tuple[int, int]]:
+        """Story id → (clicks on its members since ``clicks_after``, reports that
+        joined it since ``joined_after``), for the stories with either."""
 
     @abc.abstractmethod
     def co_read(self, reader: str, limit: int = 200) -> dict[int, int]:

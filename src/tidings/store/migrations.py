@@ -256,4 +256,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "feed candidate pool: stories by change time, articles by arrival time",
+        """
+        -- The serving process keeps the recent stories in memory and reads only the
+        -- stories changed since its last look, and the reports that arrived lately.
+        CREATE INDEX story_updated ON story (updated_at);
+        CREATE INDEX article_created ON article (created_at);
+        """,
+    ),
 )

@@ -16,6 +16,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -710,15 +711,19 @@ class SQLiteStore(Store):
 
     # --- readers and feeds -----------------------------------------------------
 
-    def feed_candidates(
-        self, *, published_after: str | None, popular_after: str, burst_after: str, limit: int
-    ) -> list[FeedCandidate]:
-        return _readers.feed_candidates(
-            self._conn(),
-            published_after=published_after,
-            popular_after=popular_after,
-            burst_after=burst_after,
-            limit=limit,
+    def story_pool(
+        self, *, published_after: str | None, changed_after: str | None = None
+    ) -> list[tuple[FeedCandidate, str]]:
+        return _readers.story_pool(
+            self._conn(), published_after=published_after, changed_after=changed_after
+        )
+
+    def stories_of_articles(self, article_ids: Sequence[int]) -> dict[int, FeedCandidate]:
+        return _readers.stories_of_articles(self._conn(), article_ids)
+
+    def story_activity(self, *, clicks_after: str, joined_after: str) -> dict[int, tuple[int, int]]:
+        return _readers.story_activity(
+            self._conn(), clicks_after=clicks_after, joined_after=joined_after
         )
 
     def co_read(self, reader: str, limit: int = 200) -> dict[int, int]:
@@ -834,7 +839,10 @@ def _save_analysis(
 def _save_stories(
     conn: sqlite3.Connection, changed: Sequence[Story], removed: Sequence[int]
 ) -> None:
-    now = utcnow_iso()
+    # Microseconds: the feed's candidate pool reads the stories changed after the
+    # latest change time it saw, and writers are serialised, so a later transaction
+    # always stamps a later time than any it could see.
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
     for story_id in removed:
         conn.execute("DELETE FROM story WHERE id = ?", (story_id,))
     for story in changed:

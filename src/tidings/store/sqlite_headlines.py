@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from tidings.errors import NotFoundError
 from tidings.records import (
@@ -118,7 +119,11 @@ def save_headlines(
                 now,
             ),
         )
-    conn.execute("UPDATE article_nlp SET headlines_at = ? WHERE article_id = ?", (now, article_id))
+    # microseconds, as the story's updated_at it is compared with
+    checked_at = datetime.now(UTC).isoformat(timespec="microseconds")
+    conn.execute(
+        "UPDATE article_nlp SET headlines_at = ? WHERE article_id = ?", (checked_at, article_id)
+    )
 
 
 def headlines_of(

@@ -138,64 +138,109 @@ def load_model(conn: sqlite3.Connection, name: str) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
-FEED_CANDIDATES = """
-    SELECT s.id AS story_id, s.size, s.last_published, s.representative_id,
-           (SELECT COUNT(*) FROM story_member sm JOIN article ma ON ma.id = sm.article_id
-             WHERE sm.story_id = s.id AND ma.created_at >= ?) AS new_members,
+POOL_STORIES = """
+    SELECT s.id AS story_id, s.size, s.last_published, s.updated_at,
            a.id AS article_id, a.title, a.url, a.site_name, a.published_at, a.created_at,
-           src.title AS source_title, n.topic, n.embedding, n.entities, n.keywords,
-           (SELECT COUNT(*) FROM event e JOIN story_member sm ON sm.article_id = e.article_id
-             WHERE sm.story_id = s.id AND e.kind = 'click' AND e.created_at >= ?) AS clicks
+           src.title AS source_title, n.topic, n.embedding, n.entities, n.keywords
     FROM story s
     JOIN article a ON a.id = s.representative_id
     LEFT JOIN article_nlp n ON n.article_id = a.id
     LEFT JOIN source src ON src.id = a.source_id
-    WHERE a.duplicate_of IS NULL AND (? IS NULL OR COALESCE(s.last_published, a.created_at) >= ?)
+    WHERE a.duplicate_of IS NULL
+      AND (? IS NULL OR s.last_published >= ? OR (s.last_published IS NULL AND a.created_at >= ?))
+      AND (? IS NULL OR s.updated_at > ?)
     ORDER BY COALESCE(s.last_published, a.created_at) DESC, s.id DESC
-    LIMIT ?
+"""
+
+#: The stories the given articles belong to, shown through those articles.
+STORIES_OF_ARTICLES = """
+    SELECT COALESCE(s.id, -a.id) AS story_id, COALESCE(s.size, 1) AS size,
+           s.last_published, s.updated_at,
+           a.id AS article_id, a.title, a.url, a.site_name, a.published_at, a.created_at,
+           src.title AS source_title, n.topic, n.embedding, n.entities, n.keywords
+    FROM article a
+    LEFT JOIN story_member m ON m.article_id = a.id
+    LEFT JOIN story s ON s.id = m.story_id
+    LEFT JOIN article_nlp n ON n.article_id = a.id
+    LEFT JOIN source src ON src.id = a.source_id
+    WHERE a.id IN ({marks})
 """
 
 
-#: A story that gained this many reports since ``burst_after`` is breaking (trending).
-BURST_MEMBERS = 3
+def _candidate(item: Mapping[str, object], outlets: Sequence[str] | None) -> FeedCandidate:
+    source = (
+        item["site_name"] or item["source_title"] or host_of(str(item["url"] or "")) or "unknown"
+    )
+    entities = [e.get("normalized") for e in json.loads(str(item["entities"] or "[]"))]
+    embedding = item["embedding"]
+    return FeedCandidate(
+        story_id=int(str(item["story_id"])),
+        article_id=int(str(item["article_id"])),
+        title=str(item["title"]) if item["title"] is not None else None,
+        topic=str(item["topic"]) if item["topic"] is not None else None,
+        source=str(source),
+        outlets=tuple(outlets or (str(source),)),
+        entities=tuple(e for e in entities if isinstance(e, str)),
+        keywords=tuple(json.loads(str(item["keywords"] or "[]"))),
+        published_at=str(item["published_at"] or item["created_at"]),
+        story_size=int(str(item["size"] or 1)),
+        embedding=bytes(embedding) if isinstance(embedding, bytes | memoryview) else None,
+    )
 
 
-def feed_candidates(
-    conn: sqlite3.Connection,
-    *,
-    published_after: str | None,
-    popular_after: str,
-    burst_after: str,
-    limit: int,
-) -> list[FeedCandidate]:
+def story_pool(
+    conn: sqlite3.Connection, *, published_after: str | None, changed_after: str | None
+) -> list[tuple[FeedCandidate, str]]:
+    """Stories newest first (each through its representative, with its outlets) and the
+    time each was last changed."""
     rows = conn.execute(
-        FEED_CANDIDATES, (burst_after, popular_after, published_after, published_after, limit)
+        POOL_STORIES,
+        (published_after, published_after, published_after, changed_after, changed_after),
     )
     items = [dict(row) for row in rows]
     outlets = _story_outlets(conn, [int(i["story_id"]) for i in items])
-    out: list[FeedCandidate] = []
-    for item in items:
-        source = item["site_name"] or item["source_title"] or host_of(item["url"]) or "unknown"
-        entities = [e.get("normalized") for e in json.loads(item["entities"] or "[]")]
-        out.append(
-            FeedCandidate(
-                story_id=int(item["story_id"]),
-                article_id=int(item["article_id"]),
-                title=item["title"],
-                topic=item["topic"],
-                source=source,
-                outlets=tuple(outlets.get(int(item["story_id"]), (source,))),
-                entities=tuple(e for e in entities if isinstance(e, str)),
-                keywords=tuple(json.loads(item["keywords"] or "[]")),
-                published_at=item["published_at"] or item["created_at"],
-                story_size=int(item["size"] or 1),
-                embedding=item["embedding"],
-                popularity=float(item["clicks"] or 0),
-                origins=("fresh", "trending")
-                if int(item["new_members"] or 0) >= BURST_MEMBERS
-                else ("fresh",),
-            )
-        )
+    return [
+        (_candidate(item, outlets.get(int(item["story_id"]))), str(item["updated_at"]))
+        for item in items
+    ]
+
+
+def stories_of_articles(
+    conn: sqlite3.Connection, article_ids: Sequence[int]
+) -> dict[int, FeedCandidate]:
+    """Article id → its story as a candidate shown through that article (an article in
+    no story stands alone, story id ``-article id``)."""
+    out: dict[int, FeedCandidate] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        query = STORIES_OF_ARTICLES.format(marks=",".join("?" * len(chunk)))
+        items = [dict(row) for row in conn.execute(query, chunk)]
+        outlets = _story_outlets(conn, [int(i["story_id"]) for i in items if i["story_id"] > 0])
+        for item in items:
+            out[int(item["article_id"])] = _candidate(item, outlets.get(int(item["story_id"])))
+    return out
+
+
+def story_activity(
+    conn: sqlite3.Connection, *, clicks_after: str, joined_after: str
+) -> dict[int, tuple[int, int]]:
+    """Story id → (clicks on its members since ``clicks_after``, members that joined
+    since ``joined_after``), for stories with either."""
+    out: dict[int, tuple[int, int]] = {}
+    for row in conn.execute(
+        "SELECT m.story_id, COUNT(*) FROM event e"
+        " JOIN story_member m ON m.article_id = e.article_id"
+        " WHERE e.kind = 'click' AND e.created_at >= ? GROUP BY m.story_id",
+        (clicks_after,),
+    ):
+        out[int(row[0])] = (int(row[1]), 0)
+    for row in conn.execute(
+        "SELECT m.story_id, COUNT(*) FROM article a JOIN story_member m ON m.article_id = a.id"
+        " WHERE a.created_at >= ? GROUP BY m.story_id",
+        (joined_after,),
+    ):
+        clicks = out.get(int(row[0]), (0, 0))[0]
+        out[int(row[0])] = (clicks, int(row[1]))
     return out
 
 
