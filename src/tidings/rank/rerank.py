@@ -75,6 +75,42 @@ def similarity(a: FeedCandidate, b: FeedCandidate) -> float:
     return min(1.0, value)
 
 
+def _mmr(candidates: Sequence[FeedCandidate], relevance: Sequence[float], limit: int) -> list[int]:
+    """Maximal marginal relevance: indexes of ``limit`` candidates, each the best
+    ``RELEVANCE_WEIGHT * relevance - (1 - RELEVANCE_WEIGHT) * (greatest similarity to
+    those already chosen)`` (``similarity``, computed for all candidates at once)."""
+    n = len(candidates)
+    if n == 0:
+        return []
+    topics = np.array([hash(c.topic) if c.topic else 0 for c in candidates])
+    has_topic = np.array([bool(c.topic) for c in candidates])
+    sources = np.array([hash(c.source) for c in candidates])
+    dims = [len(c.embedding) if c.embedding is not None else 0 for c in candidates]
+    dim = max(set(dims), key=dims.count)
+    has_vector = np.array([d == dim and d > 0 for d in dims])
+    vectors = np.zeros((n, max(dim // 4, 1)), dtype=np.float32)
+    for i, c in enumerate(candidates):
+        if has_vector[i] and c.embedding is not None:
+            vectors[i] = np.frombuffer(c.embedding, dtype=np.float32)
+    objective = RELEVANCE_WEIGHT * np.asarray(relevance, dtype=np.float64)
+    closest = np.zeros(n)  # greatest similarity to a chosen candidate
+    alive = np.ones(n, dtype=bool)
+    chosen: list[int] = []
+    while len(chosen) < min(limit, n):
+        value = np.where(alive, objective - (1 - RELEVANCE_WEIGHT) * closest, -np.inf)
+        best = int(np.argmax(value))
+        chosen.append(best)
+        alive[best] = False
+        alike = 0.25 * (sources == sources[best])
+        if has_topic[best]:
+            alike = alike + 0.35 * (has_topic & (topics == topics[best]))
+        if has_vector[best]:
+            cosine = np.clip(vectors @ vectors[best], 0.0, None)
+            alike = alike + 0.4 * np.where(has_vector, cosine, 0.0)
+        closest = np.maximum(closest, np.minimum(alike, 1.0))
+    return chosen
+
+
 def build_feed(
     scored: Sequence[Scored],
     *,
@@ -101,18 +137,13 @@ def build_feed(
     # is put on the same scale (the best story = 1) or diversity alone would decide.
     top = max((value for _, value in pool), default=0.0)
     scale = 1.0 / top if top > 0 else 1.0
-    page: list[RankedStory] = []
-    while pool and len(page) < limit:
-        best = max(
-            range(len(pool)),
-            key=lambda i: (
-                RELEVANCE_WEIGHT * pool[i][1] * scale
-                - (1 - RELEVANCE_WEIGHT)
-                * max((similarity(pool[i][0].candidate, s.candidate) for s in page), default=0.0)
-            ),
-        )
-        item, value = pool.pop(best)
-        page.append(RankedStory(item.candidate, value, item.reasons, "personal"))
+    chosen = _mmr([item.candidate for item, _ in pool], [v * scale for _, v in pool], limit)
+    page = [
+        RankedStory(pool[i][0].candidate, pool[i][1], pool[i][0].reasons, "personal")
+        for i in chosen
+    ]
+    taken = set(chosen)
+    pool = [entry for i, entry in enumerate(pool) if i not in taken]
     rest = [item for item, _ in pool]
     _fill_slot(page, rest, PERSPECTIVE_SLOT, lambda c: _unusual(c, profile), "perspective",
                "a different outlet's view", reuse=True)  # fmt: skip
