@@ -8,7 +8,12 @@ trafilatura-eval and fundus page, then, on the *training* half only (``split_of`
 
 1. grid-searches ``min_extra_chars`` x ``max_boilerplate_chars`` for the best mean of
    the ScrapingHub and trafilatura-eval text F1 (4-gram shingle F1; segment F1);
-2. with those, grid-searches the escalation to trafilatura's balanced run
+2. with those, grid-searches ``LEAD_MIN_CHARS`` (the shortest lead paragraph put before
+   the text, ``text.article_lead``; 0: none) for the best mean text F1 of all three
+   datasets;
+3. with those, grid-searches ``GAP_MIN_CHARS`` (the shortest paragraph of the text's own
+   body container that both candidates missed put back, ``text.fill_gaps``; 0: none);
+4. with those, grid-searches the escalation to trafilatura's balanced run
    (``ESCALATE_BELOW_CHARS`` x ``ESCALATE_PAGE_SHARE``) for the best mean text F1 of
    all three datasets, ties going to the setting that escalates fewest pages (cost).
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import pickle
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -34,11 +40,13 @@ GRID_EXTRA = (0, 60, 80, 100, 150, 250, 100_000)
 GRID_BOILERPLATE = (0, 80, 150, 400)
 GRID_ESCALATE_BELOW = (0, 800, 1000, 1200, 1500, 2000, 3000)
 GRID_ESCALATE_SHARE = (0.1, 0.15, 0.2, 0.3)
+GRID_LEAD = (0, 40, 80, 150)
+GRID_GAP = (0, 150, 250, 400, 600)
 
 #: (precision text, recall text, link texts, balanced text, page text length, prose
-#: paragraphs); the last three only for pages whose merged text may be shorter than the
-#: largest escalation tried.
-Candidates = tuple[str, str, frozenset[str], str, int, tuple[str, ...]]
+#: blocks, lead candidates); balanced text and page length only for pages whose merged
+#: text may be shorter than the largest escalation tried.
+Candidates = tuple[str, str, frozenset[str], str, int, tuple[Any, ...], tuple[str, ...]]
 
 
 def _bench() -> ModuleType:
@@ -59,7 +67,7 @@ def _candidates(pages: list[Any]) -> list[Candidates]:
     from tidings.extract.article import _parse
     from tidings.extract.models import text_merge
     from tidings.extract.pagetype import anchor_texts
-    from tidings.extract.text import _run, prose_paragraphs
+    from tidings.extract.text import _run, lead_candidates, prose_blocks
 
     def text(document: Any) -> str:
         return (document.text or "") if document else ""
@@ -68,31 +76,42 @@ def _candidates(pages: list[Any]) -> list[Candidates]:
     for page in pages:
         tree = _parse(decode_html(page.html).text)
         if tree is None:
-            out.append(("", "", frozenset(), "", 0, ()))
+            out.append(("", "", frozenset(), "", 0, (), ()))
             continue
         links = anchor_texts(tree)
         url = page.url or None
         precise = text(_run(tree, url, with_metadata=False, favor_precision=True))
         recall = text(_run(tree, url, with_metadata=False, favor_recall=True, fast=True))
         balanced, page_chars = "", 0
-        prose: tuple[str, ...] = ()
         if len(precise) < 2 * max(GRID_ESCALATE_BELOW):  # merged texts are about as long
             balanced = text(_run(tree, url, with_metadata=False))
             page_chars = len(html2txt(tree))
-            prose = tuple(prose_paragraphs(tree, text_merge.MIN_EXTRA_CHARS))
-        out.append((precise, recall, links, balanced, page_chars, prose))
+        blocks = tuple(prose_blocks(tree, text_merge.MIN_EXTRA_CHARS))
+        leads = tuple(lead_candidates(tree))
+        out.append((precise, recall, links, balanced, page_chars, blocks, leads))
     return out
 
 
-def _merge(candidates: Candidates, params: Any, below: int = 0, share: float = 0.0) -> str:
-    """``text.extract_text``'s merge, with the given escalation setting."""
-    from tidings.extract.text import merge_candidates
+def _merge(
+    candidates: Candidates,
+    params: Any,
+    below: int = 0,
+    share: float = 0.0,
+    lead_min: int = 0,
+    gap_min: int = 0,
+) -> str:
+    """``text.extract_text``'s merge, with the given lead, escalation and gap settings."""
+    from tidings.extract.text import article_lead, fill_gaps, merge_candidates
 
-    precise, recall, links, balanced, page_chars, prose = candidates
+    precise, recall, links, balanced, page_chars, blocks, leads = candidates
+    prose = tuple(block.text for block in blocks)
     merged = str(merge_candidates(precise, recall, params, links))
+    lead = article_lead(leads, merged, lead_min)
+    if lead:
+        merged = f"{lead}\n{merged}"
     if _escalates(merged, page_chars, prose, below, share) and balanced:
         merged = merge_candidates(merged, balanced, params, links)
-    return merged
+    return str(fill_gaps(merged, blocks, gap_min))
 
 
 def _escalates(
@@ -110,6 +129,13 @@ def _escalates(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write the chosen parameters")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="pickle of the candidates: read when present, else computed and written "
+        "(keep it outside the repository, e.g. under /tmp; stale once text.py changes)",
+    )
     args = parser.parse_args(argv)
     bench = _bench()
     if not bench.DATA.is_dir():
@@ -117,24 +143,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sys.path.insert(0, str(ROOT / "src"))
     logging.disable(logging.WARNING)
-    from tidings.extract.text import MergeParams, merge_candidates
+    from tidings.extract.text import MergeParams
 
     data: dict[str, tuple[list[Any], list[Candidates]]] = {}
+    cached: dict[str, list[Candidates]] = {}
+    if args.cache and args.cache.exists():
+        cached = pickle.loads(args.cache.read_bytes())
     for name, loader in (
         ("scrapinghub", bench.load_scrapinghub),
         ("trafilatura-eval", bench.load_trafilatura_eval),
         ("fundus", bench.load_fundus),
     ):
         pages = loader(bench.DATA)
-        data[name] = (pages, _candidates(pages))
+        data[name] = (pages, cached[name] if name in cached else _candidates(pages))
         print(f"{name}: {len(pages)} pages, candidates computed", file=sys.stderr)
 
     def text_f1(
-        name: str, split: str, params: MergeParams, below: int = 0, share: float = 0.0
+        name: str,
+        split: str,
+        params: MergeParams,
+        below: int = 0,
+        share: float = 0.0,
+        lead_min: int = 0,
+        gap_min: int = 0,
     ) -> float:
         pages, cands = data[name]
         chosen = [
-            (page, _merge(candidates, params, below, share))
+            (page, _merge(candidates, params, below, share, lead_min, gap_min))
             for page, candidates in zip(pages, cands, strict=True)
             if bench.split_of(name, page.key) == split
         ]
@@ -148,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             tp, fp, fn = tp + a, fp + b, fn + c
         return 2 * tp / (2 * tp + fp + fn)
 
+    if args.cache and not cached:
+        args.cache.write_bytes(pickle.dumps({name: cands for name, (_, cands) in data.items()}))
     merge_sets = ("scrapinghub", "trafilatura-eval")
     best: tuple[float, MergeParams] | None = None
     print("min_extra max_boiler | train SH  train TE  mean | test SH  test TE")
@@ -167,21 +204,51 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chosen on train: {best[1]} (mean train F1 {best[0]:.4f})")
     chosen = best[1]
 
-    def escalated(below: int, share: float) -> int:
-        return sum(
-            1
-            for name in data
-            for page, (p, r, links, _, chars, prose) in zip(*data[name], strict=True)
-            if bench.split_of(name, page.key) == "train"
-            and _escalates(merge_candidates(p, r, chosen, links), chars, prose, below, share)
+    lead_scores: list[tuple[float, int]] = []
+    print("lead_min | train SH  train TE  train FU  mean | test SH  TE  FU")
+    for lead_min in GRID_LEAD:
+        train = [text_f1(n, "train", chosen, lead_min=lead_min) for n in data]
+        test = [text_f1(n, "test", chosen, lead_min=lead_min) for n in data]
+        mean = sum(train) / len(train)
+        print(
+            f"{lead_min:>8} | {train[0]:.4f}  {train[1]:.4f}  {train[2]:.4f}  {mean:.4f} | "
+            f"{test[0]:.4f}  {test[1]:.4f}  {test[2]:.4f}"
         )
+        lead_scores.append((round(mean, 4), lead_min))
+    lead_min = max(lead_scores, key=lambda item: (item[0], -item[1]))[1]
+    print(f"lead chosen on train: {lead_min}")
+
+    gap_scores: list[tuple[float, int]] = []
+    print("gap_min | train SH  train TE  train FU  mean | test SH  TE  FU")
+    for gap_min in GRID_GAP:
+        train = [text_f1(n, "train", chosen, lead_min=lead_min, gap_min=gap_min) for n in data]
+        test = [text_f1(n, "test", chosen, lead_min=lead_min, gap_min=gap_min) for n in data]
+        mean = sum(train) / len(train)
+        print(
+            f"{gap_min:>7} | {train[0]:.4f}  {train[1]:.4f}  {train[2]:.4f}  {mean:.4f} | "
+            f"{test[0]:.4f}  {test[1]:.4f}  {test[2]:.4f}"
+        )
+        gap_scores.append((round(mean, 4), gap_min))
+    gap_min = max(gap_scores, key=lambda item: (item[0], item[1]))[1]
+    print(f"gap filling chosen on train: {gap_min}")
+
+    def escalated(below: int, share: float) -> int:
+        count = 0
+        for name, (pages, cands) in data.items():
+            for page, candidates in zip(pages, cands, strict=True):
+                if bench.split_of(name, page.key) != "train":
+                    continue
+                merged = _merge(candidates, chosen, lead_min=lead_min)
+                prose = tuple(block.text for block in candidates[5])
+                count += _escalates(merged, candidates[4], prose, below, share)
+        return count
 
     ranked: list[tuple[float, int, int, float]] = []
     print("escalate_below share | train SH  train TE  train FU  mean  escalated | test SH  TE  FU")
     for below in GRID_ESCALATE_BELOW:
         for share in GRID_ESCALATE_SHARE:
-            train = [text_f1(n, "train", chosen, below, share) for n in data]
-            test = [text_f1(n, "test", chosen, below, share) for n in data]
+            train = [text_f1(n, "train", chosen, below, share, lead_min, gap_min) for n in data]
+            test = [text_f1(n, "test", chosen, below, share, lead_min, gap_min) for n in data]
             mean, count = sum(train) / len(train), escalated(below, share)
             print(
                 f"{below:>14} {share:>5} | {train[0]:.4f}  {train[1]:.4f}  {train[2]:.4f}  "
@@ -203,7 +270,14 @@ def main(argv: list[str] | None = None) -> int:
             "#: text F1 of the training split of ScrapingHub, trafilatura-eval and fundus;\n"
             "#: ties to the setting that escalates fewest pages.\n"
             f"ESCALATE_BELOW_CHARS = {below}\n"
-            f"ESCALATE_PAGE_SHARE = {share}\n",
+            f"ESCALATE_PAGE_SHARE = {share}\n"
+            "#: Shortest lead paragraph put before the text (``text.article_lead``; 0: none).\n"
+            "#: Best mean text F1 of the training split of the three datasets.\n"
+            f"LEAD_MIN_CHARS = {lead_min}\n"
+            "#: Shortest missed paragraph of the text's own body container put back\n"
+            "#: (``text.fill_gaps``; 0: none). Best mean text F1 of the training split of the\n"
+            "#: three datasets.\n"
+            f"GAP_MIN_CHARS = {gap_min}\n",
             encoding="utf-8",
         )
         print(f"written to {TARGET}")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 __all__ = ["ARTICLE_TYPES", "PageMeta", "read_page_meta"]
@@ -67,6 +68,13 @@ class PageMeta:
     meta: dict[str, str] = field(default_factory=dict)
     #: every ``<meta>`` author-ish content, in page order
     meta_authors: list[str] = field(default_factory=list)
+    #: first microdata ``datePublished``/``dateCreated`` outside ``<meta>`` (``datetime``,
+    #: ``content`` or text), as written
+    microdata_published: str | None = None
+    #: first ``<time datetime>`` that is not that microdata, as written
+    time_datetime: str | None = None
+    #: the parsed page, for the searches run only when needed (the visible byline date)
+    tree: HtmlElement | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_article_type(self) -> bool:
@@ -208,9 +216,35 @@ def _read_meta(tree: HtmlElement, meta: PageMeta) -> None:
             meta.meta_authors.append(content)
 
 
+#: every microdata property (a single-test path: twice as fast as testing its value)
+_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_PUBLISHED_PROPS = frozenset({"datepublished", "datecreated"})
+_ISO_START = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _read_page_dates(tree: HtmlElement, meta: PageMeta) -> None:
+    """The first ISO 8601 microdata publication date and ``<time datetime>`` (~1 ms a page)."""
+    for element in _ITEMPROPS(tree):
+        if element.tag == "meta" or element.get("itemprop", "").lower() not in _PUBLISHED_PROPS:
+            continue
+        value = element.get("datetime") or element.get("content") or element.text_content()
+        if _ISO_START.match(value):
+            meta.microdata_published = value.strip()[:80]
+            break
+    for element in tree.iter("time"):
+        value = element.get("datetime") or ""
+        if (
+            _ISO_START.match(value)
+            and (element.get("itemprop") or "").lower() not in _PUBLISHED_PROPS
+        ):
+            meta.time_datetime = value.strip()[:80]
+            break
+
+
 def read_page_meta(tree: HtmlElement) -> PageMeta:
     """JSON-LD and ``<meta>`` declarations of a parsed page."""
-    meta = PageMeta()
+    meta = PageMeta(tree=tree)
     _read_jsonld(tree, meta)
     _read_meta(tree, meta)
+    _read_page_dates(tree, meta)
     return meta

@@ -8,5 +8,12 @@ MAX_BOILERPLATE_CHARS = 150
 #: shorter than this, holding less than this share of the page's text. Best mean
 #: text F1 of the training split of ScrapingHub, trafilatura-eval and fundus;
 #: ties to the setting that escalates fewest pages.
-ESCALATE_BELOW_CHARS = 1000
+ESCALATE_BELOW_CHARS = 1200
 ESCALATE_PAGE_SHARE = 0.15
+#: Shortest lead paragraph put before the text (``text.article_lead``; 0: none).
+#: Best mean text F1 of the training split of the three datasets.
+LEAD_MIN_CHARS = 80
+#: Shortest missed paragraph of the text's own body container put back
+#: (``text.fill_gaps``; 0: none). Best mean text F1 of the training split of the
+#: three datasets.
+GAP_MIN_CHARS = 250
