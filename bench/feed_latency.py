@@ -336,14 +336,18 @@ def main(argv: list[str] | None = None) -> int:
     directory = args.keep / f"s{args.stories}-r{args.readers}-h{args.history}-seed{args.seed}"
     seeded = seed(directory, args.stories, args.readers, args.history, args.seed)
     if seeded.seconds:
-        print(f"seeded {seeded.stories:,} stories, {seeded.readers:,} readers, "
-              f"{seeded.events:,} events in {seeded.seconds:.0f} s")
+        print(
+            f"seeded {seeded.stories:,} stories, {seeded.readers:,} readers, "
+            f"{seeded.events:,} events in {seeded.seconds:.0f} s"
+        )
     if args.seed_only:
         return 0
     applied, learn_seconds = learn(seeded.path)
     if applied:
-        print(f"learner: {applied:,} events in {learn_seconds:.1f} s = "
-              f"{applied / learn_seconds:,.0f} events/s")
+        print(
+            f"learner: {applied:,} events in {learn_seconds:.1f} s = "
+            f"{applied / learn_seconds:,.0f} events/s"
+        )
     before = count_events(seeded.path)
     process, base = start_server(seeded.path)
     try:
@@ -365,12 +369,16 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- |")
     for name, q in (("p50", 50), ("p90", 90), ("p99", 99), ("max", 100)):
         print(f"| feed latency {name} | {_percentile(load.latencies, q):.1f} ms |")
-    print(f"| event batches | {len(load.event_latencies):,}, p99 "
-          f"{_percentile(load.event_latencies, 99):.1f} ms |")
+    print(
+        f"| event batches | {len(load.event_latencies):,}, p99 "
+        f"{_percentile(load.event_latencies, 99):.1f} ms |"
+    )
     print(f"| errors | {json.dumps(load.errors) if load.errors else 'none'} |")
     expected = served * 30 + load.events_sent + 1 * 30
-    print(f"| events stored during the run | {after - before:,} "
-          f"(pages x items + events sent ≈ {expected:,}) |")
+    print(
+        f"| events stored during the run | {after - before:,} "
+        f"(pages x items + events sent ≈ {expected:,}) |"
+    )
     return 0 if not load.errors else 1
 
 

@@ -117,7 +117,8 @@ def embed_cached(texts: list[str], model: str | None = None) -> npt.NDArray[np.f
         digest.update(text.encode() + b"\x00")
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"tidings-ranking-{digest.hexdigest()}.npy"
     if path.exists():
-        return np.load(path)
+        loaded: npt.NDArray[np.float32] = np.load(path)
+        return loaded
     vectors = Embedder(name).passages(texts).astype(np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     tmp = path.with_suffix(".tmp.npy")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tidings.rank import interests
+from tidings.rank.features import interest_similarity
 from tidings.rank.profile import updated_profile
 from tidings.records import Event, FeedCandidate, ReaderProfile
 
@@ -29,7 +31,36 @@ def test_reads_bounces_and_hides() -> None:
     assert bounce.topics == {"science": 1.0}  # a bounce adds nothing
     assert bounce.interest == read.interest
     moved = updated_profile(read, event("dwell", seconds=60), story([0, 1]))
-    old, new = (np.frombuffer(p.interest or b"", dtype=np.float32) for p in (read, moved))
-    assert new[1] > old[1] and abs(float(np.linalg.norm(new)) - 1) < 1e-5
+    before, after = (interest_similarity(p, story([0, 1])) for p in (read, moved))
+    assert after > 0.99 > before  # a second interest gets its own centroid
+    assert interest_similarity(moved, story([1, 0])) > 0.99  # and the first one stays
     hidden = updated_profile(read, event("less_like_this"), story([1, 0]))
     assert hidden.topics == {"science": 0.5} and hidden.sources == {"Lab": 0.5}
+
+
+def test_impressions_set_the_common_direction_and_old_profiles_still_match() -> None:
+    common = np.asarray([1.0, 1.0, 0.0], dtype=np.float32) / np.sqrt(2)
+    blob = None
+    for _ in range(5):
+        blob = interests.shown(blob, common)
+    assert blob is not None and len(blob) == 4 * 3 * (1 + interests.SLOTS)
+    # what every story shares is projected out: only the differences count
+    blob = interests.read(blob, np.asarray([1.0, 0.0, 0.0], dtype=np.float32), 1.0)
+    best, share, _ = interests.match(blob, np.asarray([0.0, 1.0, 0.0], dtype=np.float32))
+    assert best < -0.99 and share == 1.0
+    legacy = np.asarray([0.0, 0.0, 1.0], dtype=np.float32).tobytes()  # one running mean
+    assert interests.match(legacy, np.asarray([0.0, 0.0, 1.0], dtype=np.float32))[0] > 0.99
+    upgraded = interests.read(legacy, np.asarray([1.0, 0.0, 0.0], dtype=np.float32), 1.0)
+    assert upgraded is not None and len(upgraded) == 4 * 3 * (1 + interests.SLOTS)
+    assert interests.match(upgraded, np.asarray([0.0, 0.0, 1.0], dtype=np.float32))[0] > 0.99
+
+
+def test_interests_keep_a_few_centroids_and_drop_the_weakest() -> None:
+    blob = None
+    for axis in range(interests.SLOTS + 1):
+        vector = np.zeros(8, dtype=np.float32)
+        vector[axis] = 1.0
+        blob = interests.read(blob, vector, 1.0)
+    first, newest = (np.eye(8, dtype=np.float32)[i] for i in (0, interests.SLOTS))
+    assert interests.match(blob, newest)[0] > 0.99  # the newest interest is kept
+    assert interests.match(blob, first)[0] < 0.01  # the oldest, weakest one went

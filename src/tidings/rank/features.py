@@ -17,6 +17,7 @@ from datetime import datetime
 
 import numpy as np
 
+from tidings.rank import interests
 from tidings.records import FeedCandidate, ReaderProfile
 from tidings.timestamps import parse_timestamp
 
@@ -24,11 +25,12 @@ from tidings.timestamps import parse_timestamp
 AGE_BUCKETS = (1, 3, 6, 12, 24, 48, 96, 168)
 #: Entities of a story that become reader crosses.
 MAX_ENTITIES = 5
-#: Cumulative indicators of the interest similarity (``similarity>=0.3`` ...). The raw
+#: Cumulative indicators of the interest similarity (``similarity>=0.3`` ...). The
 #: cosine spans a narrow range, so FTRL's per-coordinate rate keeps its weight too small
 #: to tell a reader's interests apart; indicators learn a step function quickly
-#: (bench/ranking.py: +17% long-term satisfaction). Edges suit USE multilingual's scale.
-SIMILARITY_EDGES = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))
+#: (bench/ranking.py: +17% long-term satisfaction). Edges suit the centred cosines of
+#: :mod:`tidings.rank.interests` (USE multilingual: ~0 unrelated, 0.2-0.5 alike).
+SIMILARITY_EDGES = tuple(round(0.05 * i, 2) for i in range(11))
 
 
 def age_hours(candidate: FeedCandidate, now: datetime) -> float:
@@ -52,16 +54,19 @@ def _share(weights: dict[str, float], key: str | None) -> float:
     return weights.get(key, 0.0) / total if total > 0 else 0.0
 
 
-def interest_similarity(profile: ReaderProfile | None, candidate: FeedCandidate) -> float:
-    """Cosine between the reader's interest vector and the story (0 if either is unknown)."""
+def interest_match(
+    profile: ReaderProfile | None, candidate: FeedCandidate
+) -> tuple[float, float, float]:
+    """(cosine to the closest interest, its share of the reader's interests, cosine to
+    their mean): see :func:`tidings.rank.interests.match`; zeros if unknown."""
     if profile is None or profile.interest is None or candidate.embedding is None:
-        return 0.0
-    a = np.frombuffer(profile.interest, dtype=np.float32)
-    b = np.frombuffer(candidate.embedding, dtype=np.float32)
-    if a.shape != b.shape:
-        return 0.0
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(np.dot(a, b) / norm) if norm > 0 else 0.0
+        return 0.0, 0.0, 0.0
+    return interests.match(profile.interest, np.frombuffer(candidate.embedding, np.float32))
+
+
+def interest_similarity(profile: ReaderProfile | None, candidate: FeedCandidate) -> float:
+    """Cosine between the story and the closest of the reader's interests (0 if unknown)."""
+    return interest_match(profile, candidate)[0]
 
 
 def features(
@@ -97,8 +102,9 @@ def features(
     out["affinity:entity"] = max(
         (_share(profile.entities, e) for e in candidate.entities[:MAX_ENTITIES]), default=0.0
     )
-    similarity = interest_similarity(profile, candidate)
+    similarity, _, mean = interest_match(profile, candidate)
     out["similarity"] = similarity
+    out["similarity:mean"] = mean
     for edge in SIMILARITY_EDGES:
         if similarity < edge:
             break

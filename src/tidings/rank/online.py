@@ -19,6 +19,7 @@ import io
 import math
 import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -33,13 +34,18 @@ def hash_features(named: Mapping[str, float], bits: int = DEFAULT_BITS) -> Featu
     """``{name: value}`` as (slot indices, values); stable across processes (blake2b,
     not Python's salted ``hash``). A bias feature is always added."""
     mask = (1 << bits) - 1
-    names = ["__bias__", *named]
+    slots = [_BIAS & mask, *(_slot(n) & mask for n in named)]
     values = [1.0, *named.values()]
-    slots = [
-        int.from_bytes(hashlib.blake2b(n.encode(), digest_size=8).digest(), "little") & mask
-        for n in names
-    ]
     return np.asarray(slots, dtype=np.int64), np.asarray(values, dtype=np.float32)
+
+
+@lru_cache(maxsize=1 << 16)
+def _slot(name: str) -> int:
+    """A name's 64-bit hash (most names recur on every page: they are cached)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
+
+
+_BIAS = _slot("__bias__")
 
 
 class OnlineLogistic:

@@ -1,9 +1,10 @@
 """What the ranker knows about a reader, updated from each event (pure).
 
 A reader's profile holds satisfaction-weighted reading per topic, outlet and entity,
-an interest vector (a running mean of the embeddings of what they read to the end),
-and the stories they opened. It is a function of the event log: the pipeline stores
-it, and it could be rebuilt by replaying the log.
+their interests (a few centroids of the embeddings of what they read to the end, with
+the direction shared by the stories they were shown projected out:
+:mod:`tidings.rank.interests`), and the stories they opened. It is a function of the
+event log: the pipeline stores it, and it could be rebuilt by replaying the log.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from tidings.headlines.bandit import dwell_satisfaction
+from tidings.rank import interests
 from tidings.records import Event, FeedCandidate, ReaderProfile
-
-#: Weight of the reader's interest vector kept at each satisfied read.
-INTEREST_MEMORY = 0.85
 
 
 def updated_profile(
     profile: ReaderProfile, event: Event, candidate: FeedCandidate
 ) -> ReaderProfile:
     """``profile`` after ``event`` about ``candidate``: a satisfied read (dwell) adds its
-    satisfaction to the story's topic, outlet and entities and pulls the interest vector
-    toward the story; a click marks it read; a hide or "less like this" halves them."""
+    satisfaction to the story's topic, outlet and entities and joins the closest interest
+    centroid (or opens one); an impression moves the common direction; a click marks it
+    read; a hide or "less like this" halves them."""
     topics, sources, entities = dict(profile.topics), dict(profile.sources), dict(profile.entities)
     keys = [
         (topics, candidate.topic),
@@ -41,12 +41,10 @@ def updated_profile(
                 table[key] = table.get(key, 0.0) + satisfaction
         if satisfaction > 0 and candidate.embedding is not None:
             vector = np.frombuffer(candidate.embedding, dtype=np.float32)
-            mixed = vector * satisfaction
-            if interest is not None and len(interest) == len(candidate.embedding):
-                old = np.frombuffer(interest, dtype=np.float32)
-                mixed = INTEREST_MEMORY * old + (1 - INTEREST_MEMORY) * mixed
-            norm = float(np.linalg.norm(mixed))
-            interest = (mixed / norm).astype(np.float32).tobytes() if norm > 0 else interest
+            interest = interests.read(interest, vector, satisfaction)
+    elif event.kind == "impression" and candidate.embedding is not None:
+        vector = np.frombuffer(candidate.embedding, dtype=np.float32)
+        interest = interests.shown(interest, vector)
     elif event.kind in ("hide", "less_like_this"):
         for table, key in keys:
             if key and key in table:

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
-from tidings.rank.features import age_hours
+from tidings.rank.features import age_hours, interest_similarity
 from tidings.rank.ranker import Scored
 from tidings.records import FeedCandidate, RankedStory, ReaderControls, ReaderProfile
 
@@ -32,6 +32,9 @@ RELEVANCE_WEIGHT = 0.7
 #: Positions (0-based) of the perspective and exploration slots.
 PERSPECTIVE_SLOT = 3
 EXPLORE_SLOT = 6
+#: Exploration picks a story whose (centred) cosine with every one of the reader's
+#: interests is below this (:mod:`tidings.rank.interests`), or of a topic never read.
+EXPLORE_SIMILARITY = 0.05
 #: An outlet with less than this share of a reader's reading counts as unusual.
 UNUSUAL_SOURCE_SHARE = 0.05
 
@@ -144,7 +147,7 @@ def build_feed(
     ]
     taken = set(chosen)
     pool = [entry for i, entry in enumerate(pool) if i not in taken]
-    rest = [item for item, _ in pool]
+    rest = [item for item, _ in sorted(pool, key=lambda iv: -iv[1])]
     _fill_slot(page, rest, PERSPECTIVE_SLOT, lambda c: _unusual(c, profile), "perspective",
                "a different outlet's view", reuse=True)  # fmt: skip
     if explore:  # exploration shows what the scores alone would not
@@ -190,9 +193,14 @@ def _unusual(candidate: FeedCandidate, profile: ReaderProfile | None) -> bool:
 
 
 def _unexplored(candidate: FeedCandidate, profile: ReaderProfile | None) -> bool:
+    """A topic the reader never read, or a story far from all their interests."""
     if profile is None:
         return True
-    return (candidate.topic or "-") not in profile.topics
+    if (candidate.topic or "-") not in profile.topics:
+        return True
+    if profile.interest is None or candidate.embedding is None:
+        return False
+    return interest_similarity(profile, candidate) < EXPLORE_SIMILARITY
 
 
 def top_stories(
