@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
     """An ISO 8601 / W3C date or datetime as an aware UTC datetime; None if unparsable.
 
     Date-only values (also ``YYYY`` and ``YYYY-MM``) and datetimes without an offset
-    are taken as UTC.
+    are taken as UTC. Cached: the same stories' times are read for every feed page.
     """
     if not value or not value.strip():
         return None
+    return _parse_timestamp(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_timestamp(value: str) -> datetime | None:
     value = value.strip()
     if re.fullmatch(r"\d{4}", value):
         value += "-01-01"

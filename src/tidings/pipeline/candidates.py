@@ -51,9 +51,10 @@ BURST_WINDOW = timedelta(hours=6)
 BURST_REPORTS = 3
 #: Clicks within ``POPULAR_WINDOW`` that make a story trending.
 TRENDING_CLICKS = 3
-MAX_CANDIDATES = 500
-#: How many candidates each source contributes at most.
-FRESH, TRENDING, SIMILAR, FOLLOWED, COLLABORATIVE = 150, 60, 150, 30, 60
+MAX_CANDIDATES = 300
+#: How many candidates each source contributes at most (a page shows 30: ten times
+#: that is enough to rank and diversify, and each candidate costs ranking time).
+FRESH, TRENDING, SIMILAR, FOLLOWED, COLLABORATIVE = 100, 40, 100, 20, 40
 #: The reader's strongest topics, outlets and entities that retrieve stories.
 TOP_TOPICS, TOP_SOURCES, TOP_ENTITIES = 3, 3, 5
 #: How long a reader's collaborative neighbours are reused.

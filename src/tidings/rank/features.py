@@ -75,8 +75,10 @@ def features(
     now: datetime,
     *,
     position: int | None = None,
+    match: tuple[float, float, float] | None = None,
 ) -> dict[str, float]:
-    """Named features; ``profile`` None scores for an anonymous reader."""
+    """Named features; ``profile`` None scores for an anonymous reader. ``match`` is
+    :func:`interest_match` when the caller computed it for many candidates at once."""
     out: dict[str, float] = {
         f"age={_bucket(age_hours(candidate, now))}": 1.0,
         f"topic={candidate.topic or '-'}": 1.0,
@@ -102,7 +104,7 @@ def features(
     out["affinity:entity"] = max(
         (_share(profile.entities, e) for e in candidate.entities[:MAX_ENTITIES]), default=0.0
     )
-    similarity, _, mean = interest_match(profile, candidate)
+    similarity, _, mean = match if match is not None else interest_match(profile, candidate)
     out["similarity"] = similarity
     out["similarity:mean"] = mean
     for edge in SIMILARITY_EDGES:

@@ -147,3 +147,21 @@ def match(blob: bytes | None, vector: Vector) -> tuple[float, float, float]:
         float(interests.shares[best]),
         float(dots[-1]) / scale,
     )
+
+
+def match_many(blob: bytes | None, vectors: Vector) -> npt.NDArray[np.float64]:
+    """:func:`match` for each row of ``vectors`` (unit), as an ``n x 3`` array: one
+    matrix product for a whole page of candidates."""
+    out = np.zeros((len(vectors), 3), dtype=np.float64)
+    interests = decode(blob, vectors.shape[1]) if len(vectors) else None
+    if interests is None:
+        return out
+    dots = vectors @ interests.basis.T
+    scale = np.sqrt(np.maximum(1e-12, 1.0 - dots[:, 0].astype(np.float64) ** 2))
+    cosines = dots[:, 1:-1]
+    best = np.argmax(cosines, axis=1)
+    rows = np.arange(len(vectors))
+    out[:, 0] = cosines[rows, best] / scale
+    out[:, 1] = interests.shares[best]
+    out[:, 2] = dots[:, -1] / scale
+    return out

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
+from tidings.rank import interests
 from tidings.rank.features import features
 from tidings.rank.online import Features, OnlineLogistic, sigmoid
 from tidings.records import FeedCandidate, ReaderProfile
@@ -55,26 +57,48 @@ class Ranker:
         candidate: FeedCandidate,
         now: datetime,
         position: int | None = None,
+        match: tuple[float, float, float] | None = None,
     ) -> tuple[list[str], Features]:
-        named = features(profile, candidate, now, position=position)
+        named = features(profile, candidate, now, position=position, match=match)
         return list(named), self.model.features(named)
 
     def score(
-        self, profile: ReaderProfile | None, candidates: Sequence[FeedCandidate], now: datetime
+        self,
+        profile: ReaderProfile | None,
+        candidates: Sequence[FeedCandidate],
+        now: datetime,
+        *,
+        explain: int | None = None,
     ) -> list[Scored]:
+        """Each candidate's score with its reasons; with ``explain``, only that many of the
+        best-scored get reasons from the model's features (the rest, which rarely reach a
+        page, say why they are candidates: trending, readers like you, coverage)."""
         if not candidates:
             return []
-        encoded = [self.encode(profile, c, now) for c in candidates]
+        matches = _matches(profile, candidates)
+        encoded = [
+            self.encode(profile, c, now, match=m) for c, m in zip(candidates, matches, strict=True)
+        ]
         # One weight look-up for the whole batch: numpy per call costs more than the maths.
         weights = self.model.weights(np.concatenate([slots for _, (slots, _) in encoded]))
-        out: list[Scored] = []
+        logits: list[float] = []
+        parts: list[npt.NDArray[np.float64]] = []
         start = 0
-        for candidate, (names, (slots, values)) in zip(candidates, encoded, strict=True):
+        for _, (slots, values) in encoded:
             contributions = weights[start : start + len(slots)] * values
             start += len(slots)
-            score = sigmoid(float(contributions.sum()))
-            reasons = _reasons(names, contributions[1:].tolist(), candidate)  # bias left out
-            out.append(Scored(candidate, score, reasons))
+            logits.append(float(contributions.sum()))
+            parts.append(contributions)
+        explained = set(range(len(candidates)))
+        if explain is not None and explain < len(candidates):
+            explained = set(sorted(range(len(candidates)), key=lambda i: -logits[i])[:explain])
+        out: list[Scored] = []
+        for i, candidate in enumerate(candidates):
+            names = encoded[i][0] if i in explained else []
+            contributions = parts[i][1:].tolist() if i in explained else []  # bias left out
+            out.append(
+                Scored(candidate, sigmoid(logits[i]), _reasons(names, contributions, candidate))
+            )
         return out
 
     def learn(self, examples: Sequence[Example], now: datetime) -> int:
@@ -82,6 +106,27 @@ class Ranker:
             _, encoded = self.encode(example.profile, example.candidate, now, example.position)
             self.model.update(encoded, example.label, example.weight)
         return len(examples)
+
+
+def _matches(
+    profile: ReaderProfile | None, candidates: Sequence[FeedCandidate]
+) -> list[tuple[float, float, float] | None]:
+    """The interest match of every candidate, in one matrix product where possible."""
+    if profile is None or profile.interest is None:
+        return [None] * len(candidates)
+    sizes = [len(c.embedding) if c.embedding is not None else 0 for c in candidates]
+    size = max(set(sizes), key=sizes.count)
+    rows = [i for i, n in enumerate(sizes) if n == size and n > 0]
+    out: list[tuple[float, float, float] | None] = [None] * len(candidates)
+    if rows:
+        vectors = np.frombuffer(
+            b"".join(candidates[i].embedding or b"" for i in rows), dtype=np.float32
+        ).reshape(len(rows), -1)
+        for i, (a, b, c) in zip(
+            rows, interests.match_many(profile.interest, vectors).tolist(), strict=True
+        ):
+            out[i] = (a, b, c)
+    return out
 
 
 def _reasons(
