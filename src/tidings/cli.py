@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the reader and the JSON API")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1; one per core serves more feeds per second)",
+    )
     serve.set_defaults(handler=_serve)
 
     extract = sub.add_parser(
@@ -376,7 +382,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_store(settings)
     print(f"Tidings is serving at http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
     try:
-        run_server(store, host, port, log_level=settings.log_level.lower())
+        run_server(
+            store, host, port, log_level=settings.log_level.lower(), workers=max(1, args.workers)
+        )
     finally:
         store.close()
     return 0

@@ -61,3 +61,29 @@ def test_online_learning_and_batch_retraining_agree(store: SQLiteStore) -> None:
     assert store.event_cursor(RANKER) == store.events_after(0)[-1].id
     profile = store.reader_profiles(["ann"])["ann"]
     assert profile.events == 60 and profile.topics
+
+
+def test_two_learners_never_overwrite_each_other(store: SQLiteStore) -> None:
+    """Two server processes each keep a ranker; each carries on from the other's
+    stored model instead of overwriting it (and after a batch retraining likewise)."""
+    flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
+    ProcessJob(store).run()
+
+    def read(reader: str) -> None:
+        store.record_events(
+            [
+                NewEvent("click", article_id=flood, reader=reader, data={"position": 0}),
+                NewEvent("dwell", article_id=flood, reader=reader, data={"seconds": 90}),
+            ]
+        )
+
+    first, second = load_ranker(store), load_ranker(store)
+    read("ann")
+    assert learn_ranking(store, first) == 2
+    read("bob")
+    assert learn_ranking(store, second) == 2  # second learns on top of first's model
+    assert load_ranker(store).model.updates == 2 + 2
+    retrained, _ = retrain_ranking(store, passes=1)
+    read("cid")
+    assert learn_ranking(store, first) == 2  # first carries on from the retrained model
+    assert load_ranker(store).model.updates == retrained.model.updates + 2

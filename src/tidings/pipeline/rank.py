@@ -51,12 +51,17 @@ def _now(now: datetime | None) -> datetime:
 
 
 def load_ranker(store: Store) -> Ranker:
-    """The ranker with the model state last stored (a fresh one before any event)."""
+    """The ranker with the model state last stored (a fresh one before any event).
+
+    The cursor is read before the model: the model is at least that far along, and a
+    learner that starts from this cursor is refused by compare-and-set if it is further.
+    """
+    cursor = store.event_cursor(RANKER)
     blob = store.load_model(RANKER)
     if blob is None:
-        return Ranker()
+        return Ranker(cursor=cursor)
     try:
-        return Ranker(OnlineLogistic.from_bytes(blob))
+        return Ranker(OnlineLogistic.from_bytes(blob), cursor)
     except (ValueError, KeyError, OSError) as exc:
         log.warning("stored ranking model unreadable (%s): starting afresh", exc)
         return Ranker()
@@ -133,6 +138,12 @@ def learn_ranking(
     when = _now(now)
     while max_events is None or applied < max_events:
         cursor = store.event_cursor(RANKER)
+        if cursor != ranker.cursor:
+            # another learner (a second server process, a batch retraining) moved on:
+            # carry on from its model, or its learning would be overwritten by ours
+            stored = load_ranker(store)
+            ranker.model, ranker.cursor = stored.model, stored.cursor
+            cursor = stored.cursor
         events = store.events_after(cursor, kinds=FEED_KINDS, limit=batch)
         if not events:
             return applied
@@ -159,8 +170,10 @@ def learn_ranking(
         )
         if saved:
             applied += len(events)
+            ranker.cursor = events[-1].id
         else:  # another learner applied these events first: take its model
-            ranker.model = load_ranker(store).model
+            stored = load_ranker(store)
+            ranker.model, ranker.cursor = stored.model, stored.cursor
     return applied
 
 
@@ -200,6 +213,7 @@ def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tupl
             new_cursor=last,
         ):
             log.info("ranker retrained on %d events (%d passes)", replayed, passes)
+            ranker.cursor = last
             return ranker, replayed
     raise StoreError("the event log kept moving: retraining gave way to the online learner")
 

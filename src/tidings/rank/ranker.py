@@ -48,8 +48,11 @@ class Example:
 class Ranker:
     """The personal scorer: an online model plus the reasons behind each score."""
 
-    def __init__(self, model: OnlineLogistic | None = None) -> None:
+    def __init__(self, model: OnlineLogistic | None = None, cursor: int = 0) -> None:
         self.model = model or OnlineLogistic()
+        #: The position in the event log the model has learned up to (kept by the
+        #: pipeline, which stores both together).
+        self.cursor = cursor
 
     def encode(
         self,

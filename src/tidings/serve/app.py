@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,13 +49,18 @@ def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
 
     While it runs (its lifespan), the learners also run every second in the
     background (``serve.learning``), so impressions logged by feed pages are learned
-    without a request waiting for them.
+    without a request waiting for them, and the feed's candidate pool is loaded at
+    start.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ticker = LearningTicker(app.state, store)
         ticker.start()
+        # load the feed's candidate pool now rather than on the first feed request
+        threading.Thread(
+            target=feed.warm_pool, args=(app.state, store), name="pool-warm-up", daemon=True
+        ).start()
         try:
             yield
         finally:

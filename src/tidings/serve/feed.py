@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
+from starlette.datastructures import State
 
 from tidings.pipeline.candidates import CandidatePool
 from tidings.pipeline.rank import FeedService
@@ -38,12 +40,24 @@ ReaderId = Annotated[str, Path(min_length=1, max_length=200, description="Reader
 
 def shared_pool(request: Request, store: Store) -> CandidatePool:
     """One candidate pool per app, refreshed in its own background thread."""
+    return _pool(request.app.state, store)
+
+
+def _pool(state: State, store: Store) -> CandidatePool:
     with _LOCK:
-        pool = getattr(request.app.state, "candidate_pool", None)
+        pool = getattr(state, "candidate_pool", None)
         if pool is None:
             pool = CandidatePool(store)
-            request.app.state.candidate_pool = pool
+            state.candidate_pool = pool
         return cast(CandidatePool, pool)
+
+
+def warm_pool(state: State, store: Store) -> None:
+    """Load the app's candidate pool (at start, so no reader waits for it)."""
+    try:
+        _pool(state, store).snapshot(datetime.now(UTC))
+    except Exception:  # the first feed request tries again
+        log.exception("could not load the feed's candidate pool")
 
 
 class FeedItemOut(BaseModel):

@@ -17,8 +17,11 @@ import time
 from types import TracebackType
 
 import uvicorn
+from fastapi import FastAPI
 
+from tidings.config import Settings
 from tidings.serve.app import create_app
+from tidings.store import open_store
 from tidings.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -27,10 +30,42 @@ START_TIMEOUT = 15.0
 STOP_TIMEOUT = 10.0
 
 
+def app_from_settings() -> FastAPI:
+    """The app over the store the environment's settings name (``TIDINGS_*``): what each
+    worker process of ``tidings serve --workers N`` builds for itself."""
+    settings = Settings.from_env()
+    return create_app(open_store(settings.resolved_database_url))
+
+
 def run_server(
-    store: Store, host: str, port: int, *, log_level: str = "info", title: str = "Tidings"
+    store: Store,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "info",
+    title: str = "Tidings",
+    workers: int = 1,
 ) -> None:
-    """Serve ``store`` on ``host:port`` until interrupted (Ctrl-C / SIGTERM)."""
+    """Serve ``store`` on ``host:port`` until interrupted (Ctrl-C / SIGTERM).
+
+    With ``workers`` > 1, uvicorn runs that many processes on the one socket, each with
+    its own store connection, candidate pool, ranker and learners (the learners share
+    the work by compare-and-set on the event log): a feed page is Python work, so
+    processes, not threads, use more than one core. They open the store the
+    environment's settings name (``store`` must be that one).
+    """
+    if workers > 1:
+        log.info("serving on http://%s:%d with %d worker processes", host, port, workers)
+        uvicorn.run(
+            "tidings.serve.server:app_from_settings",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level.lower(),
+            server_header=False,
+        )
+        return
     config = uvicorn.Config(
         create_app(store, title=title),
         host=host,
