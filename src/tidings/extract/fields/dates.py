@@ -123,6 +123,11 @@ def to_day(value: str | None) -> str | None:
     if not value:
         return None
     match = _ISO_DAY.search(value[:40])
+    return _matched_day(match)
+
+
+def _matched_day(match: re.Match[str] | None) -> str | None:
+    """The plausible day of a year, month, day match (groups 1-3)."""
     if match is None:
         return None
     try:
@@ -137,13 +142,7 @@ def url_day(url: str | None) -> str | None:
     if not url:
         return None
     match = _URL_DAY.search(url) or _URL_SHORT_DAY.search(url)
-    if match is None:
-        return None
-    try:
-        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
-    return _plausible(day)
+    return _matched_day(match)
 
 
 def _written_day(text: str) -> str | None:
