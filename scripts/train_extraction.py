@@ -15,7 +15,11 @@ trafilatura-eval and fundus page, then, on the *training* half only (``split_of`
    body container that both candidates missed put back, ``text.fill_gaps``; 0: none);
 4. with those, grid-searches the escalation to trafilatura's balanced run
    (``ESCALATE_BELOW_CHARS`` x ``ESCALATE_PAGE_SHARE``) for the best mean text F1 of
-   all three datasets, ties going to the setting that escalates fewest pages (cost).
+   all three datasets, ties going to the setting that escalates fewest pages (cost);
+5. with those, grid-searches the recall candidate's gate (``RECALL_SHORT_BELOW`` x
+   ``RECALL_MISSING_SHARE``, ``text.recall_gate``) for the best mean text F1 of all
+   three datasets, ties going to the setting that runs the recall candidate on fewest
+   pages (it is a third of the extraction time where it runs).
 
 Prints every setting's train and held-back scores (the held-back ones are for the
 record, never for choosing) and, with ``--write``, writes the winners to
@@ -42,6 +46,8 @@ GRID_ESCALATE_BELOW = (0, 800, 1000, 1200, 1500, 2000, 3000)
 GRID_ESCALATE_SHARE = (0.1, 0.15, 0.2, 0.3)
 GRID_LEAD = (0, 40, 80, 150)
 GRID_GAP = (0, 150, 250, 400, 600)
+GRID_RECALL_BELOW = (0, 1500, 2200, 3000, 5000)
+GRID_RECALL_SHARE = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 #: (precision text, recall text, link texts, balanced text, page text length, prose
 #: blocks, lead candidates); balanced text and page length only for pages whose merged
@@ -99,12 +105,17 @@ def _merge(
     share: float = 0.0,
     lead_min: int = 0,
     gap_min: int = 0,
+    recall_gate: tuple[int, float] = (0, 0.0),
 ) -> str:
-    """``text.extract_text``'s merge, with the given lead, escalation and gap settings."""
+    """``text.extract_text``'s merge, with the given lead, escalation, gap and recall
+    gate settings (``(0, 0.0)``: the recall candidate runs whenever prose is missing).
+    """
     from tidings.extract.text import article_lead, fill_gaps, merge_candidates
 
     precise, recall, links, balanced, page_chars, blocks, leads = candidates
     prose = tuple(block.text for block in blocks)
+    if not _recalls(precise, prose, recall_gate):
+        recall = ""
     merged = str(merge_candidates(precise, recall, params, links))
     lead = article_lead(leads, merged, lead_min)
     if lead:
@@ -112,6 +123,13 @@ def _merge(
     if _escalates(merged, page_chars, prose, below, share) and balanced:
         merged = merge_candidates(merged, balanced, params, links)
     return str(fill_gaps(merged, blocks, gap_min))
+
+
+def _recalls(precise: str, prose: tuple[str, ...], gate: tuple[int, float]) -> bool:
+    """``text.recall_gate`` with the setting ``gate`` (short_below, missing_share)."""
+    from tidings.extract.text import recall_gate
+
+    return bool(recall_gate(precise, prose, *gate))
 
 
 def _escalates(
@@ -166,10 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         share: float = 0.0,
         lead_min: int = 0,
         gap_min: int = 0,
+        gate: tuple[int, float] = (0, 0.0),
     ) -> float:
         pages, cands = data[name]
         chosen = [
-            (page, _merge(candidates, params, below, share, lead_min, gap_min))
+            (page, _merge(candidates, params, below, share, lead_min, gap_min, gate))
             for page, candidates in zip(pages, cands, strict=True)
             if bench.split_of(name, page.key) == split
         ]
@@ -257,6 +276,32 @@ def main(argv: list[str] | None = None) -> int:
             ranked.append((round(mean, 4), -count, below, share))
     _, _, below, share = max(ranked, key=lambda item: (item[0], item[1], -item[2]))
     print(f"escalation chosen on train: below {below}, share {share}")
+
+    def recall_runs(gate: tuple[int, float]) -> int:
+        return sum(
+            _recalls(candidates[0], tuple(block.text for block in candidates[5]), gate)
+            for name, (pages, cands) in data.items()
+            for page, candidates in zip(pages, cands, strict=True)
+            if bench.split_of(name, page.key) == "train"
+        )
+
+    gates: list[tuple[float, int, tuple[int, float]]] = []
+    print("recall_below share | train SH  train TE  train FU  mean  recall runs | test SH  TE  FU")
+    for recall_below in GRID_RECALL_BELOW:
+        for recall_share in GRID_RECALL_SHARE:
+            gate = (recall_below, recall_share)
+            settings = (chosen, below, share, lead_min, gap_min, gate)
+            train = [text_f1(n, "train", *settings) for n in data]
+            test = [text_f1(n, "test", *settings) for n in data]
+            mean, runs = sum(train) / len(train), recall_runs(gate)
+            print(
+                f"{recall_below:>12} {recall_share:>5} | {train[0]:.4f}  {train[1]:.4f}  "
+                f"{train[2]:.4f}  {mean:.4f}  {runs:>11} | {test[0]:.4f}  {test[1]:.4f}  "
+                f"{test[2]:.4f}"
+            )
+            gates.append((round(mean, 4), -runs, gate))
+    recall_below, recall_share = max(gates, key=lambda item: (item[0], item[1]))[2]
+    print(f"recall gate chosen on train: below {recall_below}, share {recall_share}")
     if args.write:
         TARGET.write_text(
             '"""Text-merge parameters. Generated by scripts/train_extraction.py; do not edit."""\n'
@@ -277,7 +322,13 @@ def main(argv: list[str] | None = None) -> int:
             "#: Shortest missed paragraph of the text's own body container put back\n"
             "#: (``text.fill_gaps``; 0: none). Best mean text F1 of the training split of the\n"
             "#: three datasets.\n"
-            f"GAP_MIN_CHARS = {gap_min}\n",
+            f"GAP_MIN_CHARS = {gap_min}\n"
+            "#: The recall candidate runs on a precision text that lacks paragraphs of the page's\n"
+            "#: prose only if it is shorter than this or lacks more than this share of its length\n"
+            "#: (``text.recall_gate``). Best mean text F1 of the training split of the three\n"
+            "#: datasets; ties to the setting that runs the recall candidate on fewest pages.\n"
+            f"RECALL_SHORT_BELOW = {recall_below}\n"
+            f"RECALL_MISSING_SHARE = {recall_share}\n",
             encoding="utf-8",
         )
         print(f"written to {TARGET}")

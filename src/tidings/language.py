@@ -28,6 +28,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 __all__ = [
@@ -183,8 +184,8 @@ def identify_language(
     if guess is None:
         # A few CJK characters quoted in other text would sway the n-gram models.
         sample = _SPACE.sub(" ", _CJK_ANY.sub(" ", sample)).strip()
-        letters = sum(1 for ch in sample if ch.isalpha())
-        if letters < 3:
+        # three letters at least (counting stops at the third: a page's text is long)
+        if sum(1 for _ in islice(filter(str.isalpha, sample), 3)) < 3:
             return fallback
         short = len(sample) < SHORT_TEXT_CHARS
         detector = _lingua() if short and short_text_model else None

@@ -21,6 +21,7 @@ from tidings.extract.text import (
     lead_candidates,
     prose_paragraphs,
     recall_can_add,
+    recall_gate,
 )
 
 SENTENCE = "The council voted on Tuesday to extend the tram line to the northern suburbs. "
@@ -55,6 +56,22 @@ def test_recall_runs_only_when_it_can_add_prose() -> None:
     assert recall_can_add(_tree(missing), precise, 150)
     # a short precision text always gets the recall candidate
     assert recall_can_add(tree, "Paragraph 1.", 150)
+
+
+def test_recall_gate_skips_a_long_text_missing_little() -> None:
+    witness = "A witness described the scene at length, in many words. " * 4
+    long_text = "\n".join(f"{SENTENCE * 3} Paragraph {i}." for i in range(40))
+    assert len(long_text) > 2 * text_merge.RECALL_SHORT_BELOW
+    # one stray paragraph missing from a long text: the recall run would change nothing
+    assert not recall_gate(long_text, [witness], 2200, 0.2)
+    # many missing paragraphs: a large share of the text
+    assert recall_gate(long_text, [f"{witness} {i}." for i in range(12)], 2200, 0.2)
+    # a text under the short threshold missing one paragraph
+    assert recall_gate(long_text[:2000], [witness], 2200, 0.2)
+    # nothing missing: never, however short the threshold would allow
+    assert not recall_gate(long_text, [" ".join(long_text.split())[:300]], 10**9, 0.0)
+    # (0, 0.0): whenever any paragraph is missing
+    assert recall_gate(long_text, [witness], 0, 0.0)
 
 
 def test_escalation_runs_only_for_a_short_text_lacking_the_pages_prose(

@@ -55,8 +55,9 @@ MAX_ELEMENTS = 100_000
 #: Share of replacement/control/unassigned characters above which text is garbage.
 MAX_GARBLED_SHARE = 0.02
 #: Characters of the text given to language identification: its model reads 2,000
-#: characters anyway, and cleaning the whole of a long text first costs ~1 ms a page.
-LANGUAGE_SAMPLE_CHARS = 3000
+#: (links and numbers removed), and cleaning the whole of a long text first costs ~1 ms
+#: a page.
+LANGUAGE_SAMPLE_CHARS = 2500
 
 
 def _clean(value: object) -> str | None:
@@ -261,11 +262,12 @@ def extract_article(
         short_text_model=False,
     )
     article = replace(article, language=language)
-    cjk = cjk_ratio(article.text) > CJK_SHARE
+    # the CJK threshold is lower: it matters (and the text is counted) only below the other
+    short_cjk = len(article.text) < MIN_CHARS and cjk_ratio(article.text) > CJK_SHARE
     signals = PageSignals(
         url, page["title"] or "", page["h1"] or "", article.text, anchors, meta, headings, raw
     )
-    reason = classify_page(signals, MIN_CHARS_CJK if cjk else MIN_CHARS)
+    reason = classify_page(signals, MIN_CHARS_CJK if short_cjk else MIN_CHARS)
     if reason is not None:
         return NotAnArticle(url, reason, article)
     return article

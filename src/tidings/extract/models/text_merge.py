@@ -17,3 +17,9 @@ LEAD_MIN_CHARS = 80
 #: (``text.fill_gaps``; 0: none). Best mean text F1 of the training split of the
 #: three datasets.
 GAP_MIN_CHARS = 250
+#: The recall candidate runs on a precision text that lacks paragraphs of the page's
+#: prose only if it is shorter than this or lacks more than this share of its length
+#: (``text.recall_gate``). Best mean text F1 of the training split of the three
+#: datasets; ties to the setting that runs the recall candidate on fewest pages.
+RECALL_SHORT_BELOW = 2200
+RECALL_MISSING_SHARE = 0.2
