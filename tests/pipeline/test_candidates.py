@@ -17,6 +17,7 @@ from tidings.records import (
     ArticleSaved,
     Entity,
     ExtractedArticle,
+    FeedCandidate,
     ReaderControls,
     ReaderProfile,
     Story,
@@ -148,3 +149,42 @@ def test_the_learner_finds_the_story_of_any_member(store: SQLiteStore) -> None:
     assert {c.story_id for c in found.values()} == {4}
     assert {c.article_id for c in found.values()} == set(members)
     assert all(c.story_size == 3 and c.topic == TOPICS[0] for c in found.values())
+
+
+def _random_candidate(rng: np.random.Generator, story_id: int) -> FeedCandidate:
+    day = int(rng.integers(1, 8))
+    return FeedCandidate(
+        story_id=story_id,
+        article_id=10_000 + story_id,
+        title=f"Story {story_id}",
+        topic=str(rng.choice(["world", "tech", "sport", ""])) or None,
+        source=f"outlet-{int(rng.integers(0, 6))}",
+        entities=tuple(f"e{int(x)}" for x in rng.integers(0, 12, size=int(rng.integers(0, 4)))),
+        # ties on the publication time are broken by the story id, as in a rebuild
+        published_at=f"2026-05-0{day}T{int(rng.integers(0, 3)):02d}:00:00+00:00",
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_an_incremental_refresh_patches_the_snapshot_as_a_rebuild_would(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    stories = {sid: _random_candidate(rng, sid) for sid in range(1, 200)}
+    activity = {sid: (int(rng.integers(0, 5)), int(rng.integers(0, 4))) for sid in range(1, 60)}
+    old = pool_module._snapshot(stories, activity, "w1")
+    # some stories change (a new outlet, topic, entities, time), some go, some are new
+    changed = [_random_candidate(rng, int(sid)) for sid in rng.choice(199, 15) + 1]
+    changed += [_random_candidate(rng, sid) for sid in range(200, 210)]
+    removed = [int(sid) for sid in rng.choice(199, 10) + 1]
+    new_stories = {sid: c for sid, c in stories.items() if sid not in removed}
+    new_stories.update((c.story_id, c) for c in changed)
+    removed = [sid for sid in removed if sid not in new_stories]
+    patched = pool_module._patched(old, new_stories, activity, "w2", changed, removed)
+    rebuilt = pool_module._snapshot(new_stories, activity, "w2")
+    assert patched.newest == rebuilt.newest
+    assert patched.by_key == rebuilt.by_key
+    assert patched.by_article == rebuilt.by_article
+    assert patched.trending == rebuilt.trending
+    # nothing changed: the lists are reused as they are
+    same = pool_module._patched(rebuilt, new_stories, activity, "w3", [], [])
+    assert same.newest is rebuilt.newest and same.by_key is rebuilt.by_key
+    assert same.watermark == "w3"

@@ -53,3 +53,25 @@ def test_fractional_labels_and_state_round_trip() -> None:
         example(model, "cy", "climate")
     )
     assert len(model.to_bytes()) < 10_000  # only the used slots are kept
+
+
+def test_a_model_stored_compressed_by_an_earlier_version_still_loads() -> None:
+    import io
+
+    model = OnlineLogistic(bits=12)
+    for _ in range(50):
+        model.update(example(model, "di", "energy"), 1.0)
+    used = np.flatnonzero(model._n)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        meta=np.asarray([12, model.alpha, model.beta, model.l1, model.l2, 50], dtype=np.float64),
+        slots=used.astype(np.int64),
+        z=model._z[used],
+        n=model._n[used],
+    )
+    copy = OnlineLogistic.from_bytes(buffer.getvalue())
+    assert copy.updates == 50
+    assert copy.predict(example(copy, "di", "energy")) == model.predict(
+        example(model, "di", "energy")
+    )

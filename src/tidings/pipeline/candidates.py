@@ -80,21 +80,21 @@ class PoolSnapshot:
     watermark: str | None = None
 
 
-def _snapshot(
-    stories: dict[int, FeedCandidate],
-    activity: dict[int, tuple[int, int]],
-    watermark: str | None,
-) -> PoolSnapshot:
-    newest = sorted(
-        stories.values(), key=lambda c: (c.published_at or "", c.story_id), reverse=True
-    )
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for c in newest:
-        keys = [("source", c.source)] + [("entity", e) for e in c.entities[:8]]
-        if c.topic:
-            keys.append(("topic", c.topic))
-        for key in keys:
-            by_key.setdefault(key, []).append(c.story_id)
+def _newest_key(candidate: FeedCandidate) -> tuple[str, int]:
+    return (candidate.published_at or "", candidate.story_id)
+
+
+def _keys(candidate: FeedCandidate) -> list[tuple[str, str]]:
+    """The ``by_key`` lists a story is on: its outlet, first entities, topic."""
+    keys = [("source", candidate.source)] + [("entity", e) for e in candidate.entities[:8]]
+    if candidate.topic:
+        keys.append(("topic", candidate.topic))
+    return keys
+
+
+def _trending(
+    stories: dict[int, FeedCandidate], activity: dict[int, tuple[int, int]]
+) -> tuple[int, ...]:
     clicked = sorted(
         (sid for sid, (clicks, _) in activity.items() if clicks and sid in stories),
         key=lambda sid: (-activity[sid][0], -sid),
@@ -102,15 +102,107 @@ def _snapshot(
     breaking = [
         sid for sid, (_, joined) in activity.items() if joined >= BURST_REPORTS and sid in stories
     ]
+    return tuple(dict.fromkeys(clicked + sorted(breaking, reverse=True)))
+
+
+def _snapshot(
+    stories: dict[int, FeedCandidate],
+    activity: dict[int, tuple[int, int]],
+    watermark: str | None,
+) -> PoolSnapshot:
+    """A snapshot built from scratch (sorting every story: ~0.4 s for 100,000)."""
+    newest = sorted(stories.values(), key=_newest_key, reverse=True)
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for c in newest:
+        for key in _keys(c):
+            by_key.setdefault(key, []).append(c.story_id)
     return PoolSnapshot(
         stories=stories,
         newest=tuple(c.story_id for c in newest),
         by_key={k: tuple(v) for k, v in by_key.items()},
         by_article={c.article_id: c.story_id for c in newest},
         activity=activity,
-        trending=tuple(dict.fromkeys(clicked + sorted(breaking, reverse=True))),
+        trending=_trending(stories, activity),
         watermark=watermark,
     )
+
+
+def _merge_newest(
+    ids: Sequence[int], stories: dict[int, FeedCandidate], drop: set[int], add: list[int]
+) -> tuple[int, ...]:
+    """``ids`` (newest first) without ``drop``, with ``add`` put in their places."""
+    kept = [sid for sid in ids if sid not in drop] if drop else list(ids)
+    if not add:
+        return tuple(kept)
+    added = sorted(add, key=lambda sid: _newest_key(stories[sid]), reverse=True)
+    out: list[int] = []
+    i = 0
+    for sid in added:
+        key = _newest_key(stories[sid])
+        while i < len(kept) and _newest_key(stories[kept[i]]) > key:
+            out.append(kept[i])
+            i += 1
+        out.append(sid)
+    out.extend(kept[i:])
+    return tuple(out)
+
+
+def _patched(
+    old: PoolSnapshot,
+    stories: dict[int, FeedCandidate],
+    activity: dict[int, tuple[int, int]],
+    watermark: str | None,
+    changed: Sequence[FeedCandidate],
+    removed: Sequence[int],
+) -> PoolSnapshot:
+    """``old`` with a few stories changed or gone, without sorting every story again.
+
+    An incremental refresh every few seconds must not hold the interpreter for the
+    ~0.4 s a whole rebuild takes on a large pool (every request waits meanwhile): with
+    nothing changed the lists are reused, else only the lists a changed story is on
+    are patched.
+    """
+    unchanged = not changed and not removed
+    if unchanged and activity is old.activity:
+        trending = old.trending
+    else:
+        trending = _trending(stories, activity)
+    if unchanged:
+        return replace(
+            old, stories=stories, activity=activity, trending=trending, watermark=watermark
+        )
+    moved = {c.story_id for c in changed} | set(removed)
+    gone_before = [old.stories[sid] for sid in moved if sid in old.stories]
+    added = list(dict.fromkeys(c.story_id for c in changed if c.story_id in stories))
+    by_key = dict(old.by_key)
+    touched: dict[tuple[str, str], list[int]] = {}
+    for c in gone_before:
+        for key in _keys(c):
+            touched.setdefault(key, [])
+    for sid in added:
+        for key in _keys(stories[sid]):
+            touched.setdefault(key, []).append(sid)
+    for key, add in touched.items():
+        merged = _merge_newest(old.by_key.get(key, ()), stories, moved, add)
+        if merged:
+            by_key[key] = merged
+        else:
+            by_key.pop(key, None)
+    by_article = {a: sid for a, sid in old.by_article.items() if sid not in moved}
+    by_article.update((stories[sid].article_id, sid) for sid in added)
+    return PoolSnapshot(
+        stories=stories,
+        newest=_merge_newest(old.newest, stories, moved, added),
+        by_key=by_key,
+        by_article=by_article,
+        activity=activity,
+        trending=trending,
+        watermark=watermark,
+    )
+
+
+#: Above this many changed stories an incremental refresh rebuilds the snapshot whole.
+PATCH_MAX_CHANGES = 2000
 
 
 def _vector(candidate: FeedCandidate) -> np.ndarray | None:
@@ -234,7 +326,10 @@ class CandidatePool:
             self._activity_at = time.monotonic()
         else:
             activity = old.activity
-        snapshot = _snapshot(stories, activity, watermark)
+        if full or old is None or len(changed) + len(removed) > PATCH_MAX_CHANGES:
+            snapshot = _snapshot(stories, activity, watermark)
+        else:
+            snapshot = _patched(old, stories, activity, watermark, changed, removed)
         with self._lock:
             self._snapshot = snapshot
             self._refreshed = time.monotonic()

@@ -133,22 +133,28 @@ def learn_ranking(
 ) -> int:
     """Apply new feedback events to readers' profiles and the online model; returns how
     many events were applied (all there are, or about ``max_events`` at most, so that a
-    caller under load returns and a later call goes on). ``ranker`` is updated in place."""
-    applied = 0
+    caller under load returns and a later call goes on). ``ranker`` is updated in place.
+
+    The events are read ``batch`` at a time, and the profiles, the model and the cursor
+    are stored together once at the end (one compare-and-set): the model is megabytes,
+    and storing it after every batch cost more than learning the batch.
+    """
     when = _now(now)
+    cursor = store.event_cursor(RANKER)
+    if cursor != ranker.cursor:
+        # another learner (a second server process, a batch retraining) moved on:
+        # carry on from its model, or its learning would be overwritten by ours
+        stored = load_ranker(store)
+        ranker.model, ranker.cursor = stored.model, stored.cursor
+        cursor = stored.cursor
+    position, applied = cursor, 0
+    profiles: dict[str, ReaderProfile] = {}
     while max_events is None or applied < max_events:
-        cursor = store.event_cursor(RANKER)
-        if cursor != ranker.cursor:
-            # another learner (a second server process, a batch retraining) moved on:
-            # carry on from its model, or its learning would be overwritten by ours
-            stored = load_ranker(store)
-            ranker.model, ranker.cursor = stored.model, stored.cursor
-            cursor = stored.cursor
-        events = store.events_after(cursor, kinds=FEED_KINDS, limit=batch)
+        events = store.events_after(position, kinds=FEED_KINDS, limit=batch)
         if not events:
-            return applied
-        readers = sorted({e.reader for e in events if e.reader})
-        profiles = store.reader_profiles(readers)
+            break
+        missing = sorted({e.reader for e in events if e.reader and e.reader not in profiles})
+        profiles.update(store.reader_profiles(missing))
         candidates = _candidates_for(store, events)
         for event in events:
             if not event.reader:
@@ -161,20 +167,23 @@ def learn_ranking(
             profiles[event.reader] = updated_profile(profile, event, candidate)
             if event.kind in ("hide", "less_like_this"):
                 store.set_control(event.reader, "story", str(candidate.story_id), "mute")
-        saved = store.save_learning(
-            list(profiles.values()),
-            {RANKER: ranker.model.to_bytes()},
-            consumer=RANKER,
-            expected_cursor=cursor,
-            new_cursor=events[-1].id,
-        )
-        if saved:
-            applied += len(events)
-            ranker.cursor = events[-1].id
-        else:  # another learner applied these events first: take its model
-            stored = load_ranker(store)
-            ranker.model, ranker.cursor = stored.model, stored.cursor
-    return applied
+        position, applied = events[-1].id, applied + len(events)
+    if not applied:
+        return 0
+    saved = store.save_learning(
+        list(profiles.values()),
+        {RANKER: ranker.model.to_bytes()},
+        consumer=RANKER,
+        expected_cursor=cursor,
+        new_cursor=position,
+    )
+    if saved:
+        ranker.cursor = position
+        return applied
+    # another learner applied these events first: take its model
+    stored = load_ranker(store)
+    ranker.model, ranker.cursor = stored.model, stored.cursor
+    return 0
 
 
 def retrain_ranking(store: Store, *, passes: int = 2, batch: int = 2000) -> tuple[Ranker, int]:
