@@ -355,8 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     process, base = start_server(seeded.path, args.workers)
     try:
         # warm-up: every worker loads its candidate pool, model and neighbour index at
-        # start; wait until pages come fast (20 in a row under 250 ms)
+        # start; wait until every worker says it is ready (20 ready answers in a row,
+        # whichever worker answers), then until pages come fast (20 in a row < 250 ms)
         warm = time.perf_counter()
+        ready = 0
+        while ready < 20 * args.workers and time.perf_counter() - warm < 600:
+            answer = httpx.get(f"{base}/readyz", timeout=600)
+            ready = ready + 1 if answer.status_code == 200 else 0
+            time.sleep(0.05 if ready else 1.0)
         fast = 0
         while fast < 20 and time.perf_counter() - warm < 600:
             began = time.perf_counter()

@@ -87,3 +87,41 @@ def test_two_learners_never_overwrite_each_other(store: SQLiteStore) -> None:
     read("cid")
     assert learn_ranking(store, first) == 2  # first carries on from the retrained model
     assert load_ranker(store).model.updates == retrained.model.updates + 2
+
+
+def test_one_server_process_learns_the_others_follow_its_model(
+    store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``--workers N`` only the process holding the learner lock learns; another
+    (a second store object on the same database, as a second process has) takes the
+    stored model instead of learning the same events again."""
+    from starlette.datastructures import State
+
+    from tidings.serve import learning
+
+    monkeypatch.setattr(learning, "FOLLOW_INTERVAL", 0.0)
+    flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
+    ProcessJob(store).run()
+    other = SQLiteStore(tmp_path / "t.db")
+    try:
+        leader, follower = State(), State()
+        store.record_events(
+            [
+                NewEvent("click", article_id=flood, reader="ann", data={"position": 0}),
+                NewEvent("dwell", article_id=flood, reader="ann", data={"seconds": 90}),
+            ]
+        )
+        assert learning.learn_now(leader, store).ranking == 2
+        assert learning.learn_now(follower, other) == learning.Learned(0, 0)
+        # the follower now ranks with the leader's model
+        followed = learning.shared_ranker(follower, other)
+        assert followed.cursor == store.event_cursor(RANKER)
+        assert followed.model.updates == learning.shared_ranker(leader, store).model.updates
+        # the leader gone, the follower takes over the learning
+        store.close()
+        other.record_events(
+            [NewEvent("click", article_id=flood, reader="bob", data={"position": 0})]
+        )
+        assert learning.learn_now(follower, other).ranking == 1
+    finally:
+        other.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
 from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
@@ -99,3 +101,25 @@ def test_impressions_are_learned_in_the_background(feed_site: Site) -> None:
     assert feed_site.store.event_cursor(RANKER) >= last
     profile = feed_site.store.reader_profiles(["carol"])["carol"]
     assert profile.events >= 2
+
+
+def test_readiness_turns_on_once_the_pool_and_its_index_are_loaded(feed_site: Site) -> None:
+    import time
+
+    deadline = time.monotonic() + 20
+    response = httpx.get(feed_site.url + "/readyz")
+    while response.status_code == 503 and time.monotonic() < deadline:
+        assert response.json()["ready"] is False
+        time.sleep(0.1)
+        response = httpx.get(feed_site.url + "/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"ready": True, "pool_stories": 2}
+
+
+def test_a_pool_is_not_ready_before_it_loads(feed_site: Site) -> None:
+    from tidings.pipeline.candidates import CandidatePool
+
+    pool = CandidatePool(feed_site.store, background=False)
+    assert not pool.ready and pool.stories == 0
+    pool.snapshot(datetime.now(UTC))  # without a background thread the index is built now
+    assert pool.ready and pool.stories == 2

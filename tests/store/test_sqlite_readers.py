@@ -74,3 +74,19 @@ def test_co_reading(store: SQLiteStore) -> None:
     assert store.co_read("ann") == {ids[2]: 2, ids[3]: 1}
     assert store.co_read("dee") == {}
     assert store.co_read("nobody") == {}
+
+
+def test_a_named_lock_is_held_by_one_store_until_it_closes(tmp_path: Path) -> None:
+    first, second = SQLiteStore(tmp_path / "t.db"), SQLiteStore(tmp_path / "t.db")
+    try:
+        assert first.hold_lock("learners")
+        assert first.hold_lock("learners")  # held: asking again is fine
+        assert not second.hold_lock("learners")
+        assert second.hold_lock("other-work")  # names are independent
+        first.close()
+        assert second.hold_lock("learners")  # released with its holder
+        with pytest.raises(ValueError):
+            second.hold_lock("../escape")
+    finally:
+        first.close()
+        second.close()

@@ -47,10 +47,11 @@ def _bucket(hours: float) -> str:
     return f">={AGE_BUCKETS[-1]}h"
 
 
-def _share(weights: dict[str, float], key: str | None) -> float:
+def _share(weights: dict[str, float], key: str | None, total: float | None = None) -> float:
+    """``key``'s share of ``weights`` (``total``: their sum, when already at hand)."""
     if not key or not weights:
         return 0.0
-    total = sum(weights.values())
+    total = sum(weights.values()) if total is None else total
     return weights.get(key, 0.0) / total if total > 0 else 0.0
 
 
@@ -101,9 +102,12 @@ def features(
         out[f"reader={reader}&entity={entity}"] = 1.0
     out["affinity:topic"] = _share(profile.topics, candidate.topic)
     out["affinity:source"] = _share(profile.sources, candidate.source)
-    out["affinity:entity"] = max(
-        (_share(profile.entities, e) for e in candidate.entities[:MAX_ENTITIES]), default=0.0
-    )
+    entities = candidate.entities[:MAX_ENTITIES]
+    if entities and profile.entities:
+        total = sum(profile.entities.values())
+        out["affinity:entity"] = max(_share(profile.entities, e, total) for e in entities)
+    else:
+        out["affinity:entity"] = 0.0
     similarity, _, mean = match if match is not None else interest_match(profile, candidate)
     out["similarity"] = similarity
     out["similarity:mean"] = mean

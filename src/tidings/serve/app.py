@@ -37,7 +37,7 @@ article are hidden unless `include_duplicates=true`.
 """
 
 #: Paths answered in JSON even for errors; everything else gets an HTML error page.
-_JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
+_JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/openapi.json", "/static/")
 
 
 def _wants_json(request: Request) -> bool:
@@ -82,6 +82,7 @@ def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
     app.include_router(api.router)
     app.include_router(feed.router)
     app.include_router(api.health_router)
+    app.include_router(feed.ready_router)
     app.include_router(web.router)
     app.include_router(feed_web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

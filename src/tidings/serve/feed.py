@@ -17,6 +17,7 @@ from typing import Annotated, Literal, cast
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.datastructures import State
+from starlette.responses import JSONResponse
 
 from tidings.pipeline.candidates import CandidatePool
 from tidings.pipeline.rank import FeedService
@@ -58,6 +59,31 @@ def warm_pool(state: State, store: Store) -> None:
         _pool(state, store).snapshot(datetime.now(UTC))
     except Exception:  # the first feed request tries again
         log.exception("could not load the feed's candidate pool")
+
+
+class ReadyOut(BaseModel):
+    ready: bool = Field(
+        description="The feed's candidate pool is loaded and its neighbour index built."
+    )
+    pool_stories: int = Field(description="Stories in the candidate pool.")
+
+
+ready_router = APIRouter(tags=["health"])
+
+
+@ready_router.get(
+    "/readyz",
+    response_model=ReadyOut,
+    summary="Readiness: whether feed pages are complete and fast yet",
+    responses={503: {"model": ReadyOut, "description": "Still loading."}},
+)
+def readyz(request: Request, store: StoreDep) -> JSONResponse:
+    """503 while the server loads its candidate pool and builds the pool's neighbour
+    index (about a minute on 100,000 stories); pages are served meanwhile, without the
+    interest neighbours. For load balancers and benchmarks."""
+    pool = shared_pool(request, store)
+    out = ReadyOut(ready=pool.ready, pool_stories=pool.stories)
+    return JSONResponse(out.model_dump(), status_code=200 if out.ready else 503)
 
 
 class FeedItemOut(BaseModel):

@@ -8,19 +8,26 @@ page), unless a run is under way, which then picks its events up too. Feed pages
 log impressions without running them; :class:`LearningTicker` runs them every
 second in the background so those are learned too, and each run is bounded
 (``MAX_EVENTS_PER_RUN``) so a request never waits behind a long backlog.
+
+With several server processes (``tidings serve --workers N``) one of them learns: the
+first to take the store's ``LEARNER_LOCK``, for its lifetime (another takes over when
+it dies). The others take the model it stores every ``FOLLOW_INTERVAL`` seconds; the
+readers' profiles they read from the store at every page are the learner's within a
+second.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import cast
 
 from starlette.datastructures import State
 
 from tidings.pipeline.headlines import learn_from_events
-from tidings.pipeline.rank import learn_ranking, load_ranker
+from tidings.pipeline.rank import RANKER, learn_ranking, load_ranker
 from tidings.rank.ranker import Ranker
 from tidings.store.base import Store
 
@@ -30,6 +37,12 @@ log = logging.getLogger(__name__)
 LEARN_INTERVAL = 1.0
 #: Events the ranking learner applies in one run at most.
 MAX_EVENTS_PER_RUN = 5000
+#: The store lock held by the one server process that learns (``Store.hold_lock``):
+#: with ``--workers N`` the others follow its stored model instead of learning the
+#: same events again and losing the compare-and-set (the model is megabytes).
+LEARNER_LOCK = "learners"
+#: How often a following process looks for a newer stored model, in seconds.
+FOLLOW_INTERVAL = 5.0
 
 _STATE_LOCK = threading.Lock()
 
@@ -59,8 +72,29 @@ def _guard(state: State) -> threading.Lock:
         return cast(threading.Lock, guard)
 
 
+def follow(state: State, store: Store) -> bool:
+    """Take the ranking model the learning process stored, if it moved on since this
+    process last looked (at most every ``FOLLOW_INTERVAL`` seconds); True if taken."""
+    ranker = shared_ranker(state, store)
+    now = time.monotonic()
+    with _STATE_LOCK:
+        if now - getattr(state, "followed_at", 0.0) < FOLLOW_INTERVAL:
+            return False
+        state.followed_at = now
+    if store.event_cursor(RANKER) == ranker.cursor:
+        return False
+    stored = load_ranker(store)
+    ranker.model, ranker.cursor = stored.model, stored.cursor
+    return True
+
+
 def learn_now(state: State, store: Store) -> Learned:
-    """Run both learners unless a run is under way (which picks the new events up)."""
+    """Run both learners unless a run is under way (which picks the new events up), or
+    unless another process of the server learns (``LEARNER_LOCK``): this one then
+    follows the model that process stores."""
+    if not store.hold_lock(LEARNER_LOCK):
+        follow(state, store)
+        return Learned(0, 0)
     guard = _guard(state)
     if not guard.acquire(blocking=False):
         return Learned(0, 0)

@@ -293,6 +293,13 @@ class Store(abc.ABC):
     def event_cursor(self, consumer: str) -> int:
         """The last event id ``consumer`` has applied (0 before its first)."""
 
+    @abc.abstractmethod
+    def hold_lock(self, name: str) -> bool:
+        """Take the lock ``name`` (lower-case letters, digits, ``-``) for as long as this
+        store object is open, unless another process (or store object) holds it; True
+        while this one holds it. Released by ``close`` or when the process dies. For
+        work one process of many should do, such as the server's learners."""
+
     # --- headlines ---------------------------------------------------------------
 
     @abc.abstractmethod

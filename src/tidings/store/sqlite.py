@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import fcntl
 import json
 import logging
+import os
+import re
 import sqlite3
 import threading
 import zlib
@@ -62,6 +65,8 @@ class SQLiteStore(Store):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: lock name -> open file descriptor holding its ``flock``
+        self._held: dict[str, int] = {}
         self._migrate()
 
     # --- connections -----------------------------------------------------------
@@ -110,6 +115,9 @@ class SQLiteStore(Store):
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+            for fd in self._held.values():
+                os.close(fd)  # releases the flock
+            self._held.clear()
         self._local = threading.local()
 
     # --- schema ----------------------------------------------------------------
@@ -670,6 +678,26 @@ class SQLiteStore(Store):
 
     def event_cursor(self, consumer: str) -> int:
         return _headlines.event_cursor(self._conn(), consumer)
+
+    def hold_lock(self, name: str) -> bool:
+        """An exclusive ``flock`` on ``<database>.<name>.lock`` beside the database file
+        (the kernel drops it when the process dies, however it dies)."""
+        if not re.fullmatch(r"[a-z0-9-]+", name):
+            raise ValueError(f"bad lock name {name!r}")
+        if str(self.path) == ":memory:":
+            return True  # a database no other process can open
+        with self._lock:
+            if name in self._held:
+                return True
+            path = self.path.with_name(f"{self.path.name}.{name}.lock")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                return False
+            self._held[name] = fd
+            return True
 
     # --- headlines ---------------------------------------------------------------
 
