@@ -125,3 +125,24 @@ def test_one_server_process_learns_the_others_follow_its_model(
         assert learning.learn_now(follower, other).ranking == 1
     finally:
         other.close()
+
+
+def test_a_request_learns_one_batch_and_leaves_a_backlog_to_the_background(
+    store: SQLiteStore,
+) -> None:
+    from starlette.datastructures import State
+
+    from tidings.serve import learning
+
+    flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
+    ProcessJob(store).run()
+    store.record_events(
+        [
+            NewEvent("impression", article_id=flood, reader=f"r{i}", data={"position": 0})
+            for i in range(1200)
+        ]
+    )
+    state = State()
+    bound = learning.MAX_EVENTS_IN_REQUEST
+    assert learning.learn_now(state, store, max_events=bound).ranking == bound
+    assert learning.learn_now(state, store).ranking == 1200 - bound  # the background run

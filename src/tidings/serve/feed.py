@@ -26,7 +26,7 @@ from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep
 from tidings.serve.headlines import ShownHeadline
-from tidings.serve.learning import Learned, learn_now, shared_ranker
+from tidings.serve.learning import MAX_EVENTS_IN_REQUEST, Learned, learn_now, shared_ranker
 from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
 from tidings.store.base import NewEvent, Store
 
@@ -222,7 +222,7 @@ def impression(
 
 def learn(request: Request, store: Store) -> Learned:
     """Fold new events into the headline records and the ranker (see ``learning``)."""
-    return learn_now(request.app.state, store)
+    return learn_now(request.app.state, store, max_events=MAX_EVENTS_IN_REQUEST)
 
 
 @router.get("/readers/{reader}/controls", response_model=ControlsOut, summary="A reader's controls")

@@ -7,7 +7,8 @@ request that records events runs them at once (a click reaches the reader's next
 page), unless a run is under way, which then picks its events up too. Feed pages
 log impressions without running them; :class:`LearningTicker` runs them every
 second in the background so those are learned too, and each run is bounded
-(``MAX_EVENTS_PER_RUN``) so a request never waits behind a long backlog.
+(``MAX_EVENTS_PER_RUN``; ``MAX_EVENTS_IN_REQUEST`` in a request) so a request never
+waits behind a long backlog.
 
 With several server processes (``tidings serve --workers N``) one of them learns: the
 first to take the store's ``LEARNER_LOCK``, for its lifetime (another takes over when
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 LEARN_INTERVAL = 1.0
 #: Events the ranking learner applies in one run at most.
 MAX_EVENTS_PER_RUN = 5000
+#: ... in a run a request makes before it answers (``POST /events``, a click): one
+#: batch, so the reader's next page reflects the click on a quiet server, and the
+#: request never waits for a backlog under load (the background run takes it).
+MAX_EVENTS_IN_REQUEST = 500
 #: The store lock held by the one server process that learns (``Store.hold_lock``):
 #: with ``--workers N`` the others follow its stored model instead of learning the
 #: same events again and losing the compare-and-set (the model is megabytes).
@@ -88,7 +93,7 @@ def follow(state: State, store: Store) -> bool:
     return True
 
 
-def learn_now(state: State, store: Store) -> Learned:
+def learn_now(state: State, store: Store, *, max_events: int = MAX_EVENTS_PER_RUN) -> Learned:
     """Run both learners unless a run is under way (which picks the new events up), or
     unless another process of the server learns (``LEARNER_LOCK``): this one then
     follows the model that process stores."""
@@ -101,9 +106,7 @@ def learn_now(state: State, store: Store) -> Learned:
     try:
         headlines = learn_from_events(store)
         try:
-            ranking = learn_ranking(
-                store, shared_ranker(state, store), max_events=MAX_EVENTS_PER_RUN
-            )
+            ranking = learn_ranking(store, shared_ranker(state, store), max_events=max_events)
         except Exception:  # the events are stored; the next run catches up
             log.exception("ranking learner failed")
             ranking = 0
