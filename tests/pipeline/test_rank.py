@@ -105,6 +105,7 @@ def test_one_server_process_learns_the_others_follow_its_model(
     other = SQLiteStore(tmp_path / "t.db")
     try:
         leader, follower = State(), State()
+        before = learning.shared_ranker(follower, other).cursor  # the follower serving
         store.record_events(
             [
                 NewEvent("click", article_id=flood, reader="ann", data={"position": 0}),
@@ -113,6 +114,8 @@ def test_one_server_process_learns_the_others_follow_its_model(
         )
         assert learning.learn_now(leader, store).ranking == 2
         assert learning.learn_now(follower, other) == learning.Learned(0, 0)
+        assert learning.shared_ranker(follower, other).cursor == before  # not learned
+        assert learning.follow(follower, other)  # what the follower's ticker does
         # the follower now ranks with the leader's model
         followed = learning.shared_ranker(follower, other)
         assert followed.cursor == store.event_cursor(RANKER)

@@ -95,11 +95,10 @@ def follow(state: State, store: Store) -> bool:
 
 def learn_now(state: State, store: Store, *, max_events: int = MAX_EVENTS_PER_RUN) -> Learned:
     """Run both learners unless a run is under way (which picks the new events up), or
-    unless another process of the server learns (``LEARNER_LOCK``): this one then
-    follows the model that process stores."""
+    unless another process of the server learns (``LEARNER_LOCK``): this one's
+    :class:`LearningTicker` then follows the model that process stores."""
     if not store.hold_lock(LEARNER_LOCK):
-        follow(state, store)
-        return Learned(0, 0)
+        return Learned(0, 0)  # the background ticker follows the learner's model
     guard = _guard(state)
     if not guard.acquire(blocking=False):
         return Learned(0, 0)
@@ -137,5 +136,7 @@ class LearningTicker:
         while not self._stop.wait(self.interval):
             try:
                 learn_now(self.state, self.store)
+                if not self.store.hold_lock(LEARNER_LOCK):
+                    follow(self.state, self.store)  # never in a request: loads megabytes
             except Exception:  # logged; the next tick tries again
                 log.exception("background learning failed")
