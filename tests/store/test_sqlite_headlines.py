@@ -136,3 +136,29 @@ def test_a_version_2_database_upgrades_in_place(tmp_path: Path) -> None:
         assert [x.id for x in store.articles_needing_headlines(5)] == [a]
     finally:
         store.close()
+
+
+def test_reading_new_events_of_some_kinds_reads_only_the_new_events(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    """A learner polls every second: reading the events after its cursor must cost what
+    the new events cost, not what the whole log does (the kind index would read every
+    event of those kinds ever logged)."""
+    store.record_events([NewEvent("impression", reader=f"r{i}") for i in range(2000)])
+    store.record_events([NewEvent("click", reader="r1"), NewEvent("hide", reader="r2")])
+    events = store.events_after(2000, kinds=["click", "hide"], limit=10)
+    assert [e.kind for e in events] == ["click", "hide"]
+    assert store.events_after(1990, kinds=["impression"], limit=3)[0].id == 1991
+    statements: list[str] = []
+    conn = sqlite3.connect(tmp_path / "t.db")
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.set_trace_callback(statements.append)
+        from tidings.store import sqlite_headlines
+
+        sqlite_headlines.events_after(conn, 2000, ["click", "hide"], 10)
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {statements[-1]}").fetchall()
+    finally:
+        conn.close()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "PRIMARY KEY" in details and "event_kind" not in details, details

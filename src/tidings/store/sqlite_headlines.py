@@ -56,7 +56,10 @@ def events_after(
     sql = "SELECT * FROM event WHERE id > ?"
     params: list[object] = [after_id]
     if kinds:
-        sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+        # ``+kind``: SQLite would otherwise read the kinds through the event_kind index,
+        # i.e. every event of those kinds ever logged, and sort them, on every call (42 ms
+        # at 300,000 events, growing with the log); the id range reads only new events
+        sql += f" AND +kind IN ({','.join('?' * len(kinds))})"
         params.extend(kinds)
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
