@@ -47,7 +47,7 @@ def _wants_json(request: Request) -> bool:
 def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
     """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``.
 
-    While it runs (its lifespan), the learners also run every second in the
+    While it runs (its lifespan), the learners also run every few seconds in the
     background (``serve.learning``), so impressions logged by feed pages are learned
     without a request waiting for them, and the feed's candidate pool is loaded at
     start.

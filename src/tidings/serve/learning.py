@@ -6,7 +6,8 @@ any number of callers may run them. In the server, one run at a time per app: a
 request that records events runs them at once (a click reaches the reader's next
 page), unless a run is under way, which then picks its events up too. Feed pages
 log impressions without running them; :class:`LearningTicker` runs them every
-second in the background so those are learned too, and each run is bounded
+``LEARN_INTERVAL`` seconds in the background so those are learned too, and each run is
+bounded
 (``MAX_EVENTS_PER_RUN``; ``MAX_EVENTS_IN_REQUEST`` in a request) so a request never
 waits behind a long backlog.
 
@@ -34,10 +35,13 @@ from tidings.store.base import Store
 
 log = logging.getLogger(__name__)
 
-#: Seconds between background runs.
-LEARN_INTERVAL = 1.0
-#: Events the ranking learner applies in one run at most.
-MAX_EVENTS_PER_RUN = 5000
+#: Seconds between background runs. Each run that learned something stores the ranking
+#: model (megabytes) with the readers' profiles: every second, that cost ~12% of a core
+#: on a busy server.
+LEARN_INTERVAL = 3.0
+#: Events the ranking learner applies in one run at most (5,000 a second at most in
+#: the background, above the ~2,000 a second one core learns).
+MAX_EVENTS_PER_RUN = 15000
 #: ... in a run a request makes before it answers (``POST /events``, a click): one
 #: batch, so the reader's next page reflects the click on a quiet server, and the
 #: request never waits for a backlog under load (the background run takes it).
