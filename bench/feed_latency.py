@@ -8,7 +8,8 @@
    topics, a few entities each, and 512-d embeddings drawn around 64 latent subjects;
    ``--readers`` readers with a history of ``--history`` stories each from their own
    two subjects (click + dwell events, 60% of them read to the end). The seeded store
-   is kept under ``--keep`` and reused when its parameters match.
+   is kept under ``--keep`` and reused when its parameters match; each run serves a
+   copy of it (made with SQLite's backup API), so every run starts from the same store.
 2. **Learn**: the ranking learner (``tidings.pipeline.rank.learn_ranking``) folds the
    whole history into the model and the profiles; its events per second is the
    online learner's throughput on this machine.
@@ -37,6 +38,7 @@ import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -314,6 +316,16 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q)) * 1000 if values else float("nan")
 
 
+def _copy_store(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite store (its write-ahead log included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 def count_events(path: Path) -> int:
     store = open_store(str(path))
     try:
@@ -351,33 +363,44 @@ def main(argv: list[str] | None = None) -> int:
             f"learner: {applied:,} events in {learn_seconds:.1f} s = "
             f"{applied / learn_seconds:,.0f} events/s"
         )
-    before = count_events(seeded.path)
-    process, base = start_server(seeded.path, args.workers)
+    # serve a copy: every run starts from the same store (the load adds ~20,000 events)
+    run_dir = directory / "run"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir()
+    path = run_dir / seeded.path.name
+    copied = time.perf_counter()
+    _copy_store(seeded.path, path)
+    print(f"store copied for this run in {time.perf_counter() - copied:.0f} s")
     try:
-        # warm-up: every worker loads its candidate pool, model and neighbour index at
-        # start; wait until every worker says it is ready (20 ready answers in a row,
-        # whichever worker answers), then until pages come fast (20 in a row < 250 ms)
-        warm = time.perf_counter()
-        ready = 0
-        while ready < 20 * args.workers and time.perf_counter() - warm < 600:
-            answer = httpx.get(f"{base}/readyz", timeout=600)
-            ready = ready + 1 if answer.status_code == 200 else 0
-            time.sleep(0.05 if ready else 1.0)
-        fast = 0
-        while fast < 20 and time.perf_counter() - warm < 600:
-            began = time.perf_counter()
-            httpx.get(f"{base}/api/v1/feed", params={"user": "reader0"}, timeout=600)
-            fast = fast + 1 if time.perf_counter() - began < 0.25 else 0
-            time.sleep(0.05 if fast else 1.0)
-        print(f"warm-up (pools, models, indexes loaded): {time.perf_counter() - warm:.0f} s")
-        load = asyncio.run(drive(base, args.readers, args.rate, args.event_rate, args.seconds))
-    finally:
-        process.send_signal(signal.SIGINT)
+        before = count_events(path)
+        process, base = start_server(path, args.workers)
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    after = count_events(seeded.path)
+            # warm-up: every worker loads its candidate pool, model and neighbour index at
+            # start; wait until every worker says it is ready (20 ready answers in a row,
+            # whichever worker answers), then until pages come fast (20 in a row < 250 ms)
+            warm = time.perf_counter()
+            ready = 0
+            while ready < 20 * args.workers and time.perf_counter() - warm < 600:
+                answer = httpx.get(f"{base}/readyz", timeout=600)
+                ready = ready + 1 if answer.status_code == 200 else 0
+                time.sleep(0.05 if ready else 1.0)
+            fast = 0
+            while fast < 20 and time.perf_counter() - warm < 600:
+                began = time.perf_counter()
+                httpx.get(f"{base}/api/v1/feed", params={"user": "reader0"}, timeout=600)
+                fast = fast + 1 if time.perf_counter() - began < 0.25 else 0
+                time.sleep(0.05 if fast else 1.0)
+            print(f"warm-up (pools, models, indexes loaded): {time.perf_counter() - warm:.0f} s")
+            load = asyncio.run(drive(base, args.readers, args.rate, args.event_rate, args.seconds))
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        after = count_events(path)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
     served = len(load.latencies)
     print()
     print(f"| feed requests | {served:,} in {args.seconds:.0f} s = {served / args.seconds:.1f}/s |")
