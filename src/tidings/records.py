@@ -423,6 +423,8 @@ class ReaderControls:
     boosted: frozenset[tuple[str, str]] = frozenset()
     #: Stories the reader hid or said "less like this" about.
     hidden: frozenset[int] = frozenset()
+    #: The country the reader reads from (ISO 3166-1 alpha-2, upper case), if set.
+    region: str | None = None
 
 
 @dataclass(frozen=True)

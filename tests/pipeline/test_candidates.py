@@ -188,3 +188,27 @@ def test_an_incremental_refresh_patches_the_snapshot_as_a_rebuild_would(seed: in
     same = pool_module._patched(rebuilt, new_stories, activity, "w3", [], [])
     assert same.newest is rebuilt.newest and same.by_key is rebuilt.by_key
     assert same.watermark == "w3"
+
+
+def test_stories_readers_of_a_region_click_are_popular_there(store: SQLiteStore) -> None:
+    from tidings.rank.ranker import Ranker
+
+    for i in range(6):
+        add_story(store, i, hours_ago=i + 1)
+    quiet = add_story(store, 6, hours_ago=40)  # old: not among the freshest
+    for reader, region in (("gb1", "GB"), ("gb2", "GB"), ("fr1", "FR")):
+        store.set_region(reader, region)
+    store.record_events(
+        [NewEvent("click", article_id=quiet[0], reader=r) for r in ("gb1", "gb2", "fr1")]
+    )
+    pool = CandidatePool(store, refresh_seconds=0.0, activity_seconds=0.0, background=False)
+    now = datetime.now(UTC)
+    for region, expected in (("GB", True), ("FR", False), (None, False)):
+        found = {c.story_id: c for c in pool.retrieve(now, controls=ReaderControls(region=region))}
+        # two readers of GB clicked story 7, one of FR: popular in GB only
+        assert ("regional" in found[7].origins) is expected
+    assert store.regional_clicks(clicks_after="2000-01-01") == {"GB": {7: 2}, "FR": {7: 1}}
+    gb = pool.retrieve(now, controls=ReaderControls(region="GB"), limit=1000)
+    story = next(c for c in gb if c.story_id == 7)
+    scored = Ranker().score(None, [story], now)
+    assert "popular in your region" in scored[0].reasons

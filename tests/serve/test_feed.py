@@ -123,3 +123,14 @@ def test_a_pool_is_not_ready_before_it_loads(feed_site: Site) -> None:
     assert not pool.ready and pool.stories == 0
     pool.snapshot(datetime.now(UTC))  # without a background thread the index is built now
     assert pool.ready and pool.stories == 2
+
+
+def test_a_reader_sets_and_clears_their_region(feed_site: Site) -> None:
+    url = feed_site.url + "/api/v1/readers/eve/settings"
+    set_ = httpx.put(url, json={"region": "gb"})
+    assert set_.status_code == 200 and set_.json()["region"] == "GB"
+    assert set_.json()["personalized"] is True  # left as it was
+    assert httpx.put(url, json={"region": "GBR"}).status_code == 422
+    kept = httpx.put(url, json={"personalized": False})
+    assert kept.json()["region"] == "GB" and kept.json()["personalized"] is False
+    assert httpx.put(url, json={"region": None}).json()["region"] is None

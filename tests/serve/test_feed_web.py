@@ -52,6 +52,12 @@ def test_forms_mute_hide_and_switch_personalisation(feed_site: Site) -> None:
         story = feed_site.store.story_of(feed_site.quake)
         assert story is not None and story.id in feed_site.store.reader_controls(reader).hidden
 
+        client.post("/settings/region", data={"region": "de"})
+        assert feed_site.store.reader_controls(reader).region == "DE"
+        assert 'value="DE"' in client.get("/for-you").text
+        assert client.post("/settings/region", data={"region": "D1"}).status_code == 400
+        assert feed_site.store.reader_controls(reader).region == "DE"
+
         client.post("/settings/personalization", data={"on": "off"})
         assert not feed_site.store.reader_controls(reader).personalized
         assert "Personalisation is off" in client.get("/for-you").text

@@ -90,3 +90,17 @@ def test_a_named_lock_is_held_by_one_store_until_it_closes(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_a_readers_region_and_the_clicks_of_each_region(store: SQLiteStore) -> None:
+    assert store.reader_controls("ann").region is None
+    store.set_region("ann", "GB")
+    store.set_personalized("ann", False)  # other settings keep the region
+    controls = store.reader_controls("ann")
+    assert controls.region == "GB" and not controls.personalized
+    store.set_region("ann", None)
+    assert store.reader_controls("ann").region is None
+    for bad in ("gb", "GBR", "G1", ""):
+        with pytest.raises(ValueError):
+            store.set_region("ann", bad)
+    assert store.regional_clicks(clicks_after="2000-01-01") == {}

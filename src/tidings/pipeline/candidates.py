@@ -10,6 +10,7 @@ approximate nearest-neighbour index of their embeddings, and their recent activi
 
 - ``fresh``: the newest stories;
 - ``trending``: the most clicked lately, and stories many reports joined lately;
+- ``regional``: the most clicked lately by readers of the reader's region (a setting);
 - ``similar``: the nearest neighbours of the reader's interest vector;
 - ``followed``: the newest of the topics, outlets and entities the reader boosted or
   reads most;
@@ -51,10 +52,13 @@ BURST_WINDOW = timedelta(hours=6)
 BURST_REPORTS = 3
 #: Clicks within ``POPULAR_WINDOW`` that make a story trending.
 TRENDING_CLICKS = 3
+#: Clicks by readers of one region within ``POPULAR_WINDOW`` that make a story popular
+#: in that region.
+REGIONAL_CLICKS = 2
 MAX_CANDIDATES = 300
 #: How many candidates each source contributes at most (a page shows 30: ten times
 #: that is enough to rank and diversify, and each candidate costs ranking time).
-FRESH, TRENDING, SIMILAR, FOLLOWED, COLLABORATIVE = 100, 40, 100, 20, 40
+FRESH, TRENDING, SIMILAR, FOLLOWED, COLLABORATIVE, REGIONAL = 100, 40, 100, 20, 40, 20
 #: The reader's strongest topics, outlets and entities that retrieve stories.
 TOP_TOPICS, TOP_SOURCES, TOP_ENTITIES = 3, 3, 5
 #: How long a reader's collaborative neighbours are reused.
@@ -76,6 +80,8 @@ class PoolSnapshot:
     activity: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: Story ids by clicks lately (most first), then breaking stories.
     trending: tuple[int, ...] = ()
+    #: Region → story ids its readers clicked lately (most first).
+    regional: dict[str, tuple[int, ...]] = field(default_factory=dict)
     #: The latest change time of a story seen (the next refresh reads after it).
     watermark: str | None = None
 
@@ -105,10 +111,32 @@ def _trending(
     return tuple(dict.fromkeys(clicked + sorted(breaking, reverse=True)))
 
 
+def _by_region(
+    stories: dict[int, FeedCandidate], clicks: dict[str, dict[int, int]]
+) -> dict[str, tuple[int, ...]]:
+    """Each region's stories in the pool with ``REGIONAL_CLICKS`` clicks or more lately,
+    most clicked first."""
+    out: dict[str, tuple[int, ...]] = {}
+    for region, counts in clicks.items():
+        ids = [sid for sid, n in counts.items() if n >= REGIONAL_CLICKS and sid in stories]
+        if ids:
+            out[region] = tuple(sorted(ids, key=lambda sid: (-counts[sid], -sid)))
+    return out
+
+
+def _still_in(
+    regional: dict[str, tuple[int, ...]], stories: dict[int, FeedCandidate]
+) -> dict[str, tuple[int, ...]]:
+    """``regional`` without the stories no longer in the pool."""
+    out = {region: tuple(sid for sid in ids if sid in stories) for region, ids in regional.items()}
+    return {region: ids for region, ids in out.items() if ids}
+
+
 def _snapshot(
     stories: dict[int, FeedCandidate],
     activity: dict[int, tuple[int, int]],
     watermark: str | None,
+    regional: dict[str, dict[int, int]] | None = None,
 ) -> PoolSnapshot:
     """A snapshot built from scratch (sorting every story: ~0.4 s for 100,000)."""
     newest = sorted(stories.values(), key=_newest_key, reverse=True)
@@ -123,6 +151,7 @@ def _snapshot(
         by_article={c.article_id: c.story_id for c in newest},
         activity=activity,
         trending=_trending(stories, activity),
+        regional=_by_region(stories, regional or {}),
         watermark=watermark,
     )
 
@@ -154,8 +183,10 @@ def _patched(
     watermark: str | None,
     changed: Sequence[FeedCandidate],
     removed: Sequence[int],
+    regional: dict[str, dict[int, int]] | None = None,
 ) -> PoolSnapshot:
     """``old`` with a few stories changed or gone, without sorting every story again.
+    ``regional``: the regions' clicks when they were read again (else kept).
 
     An incremental refresh every few seconds must not hold the interpreter for the
     ~0.4 s a whole rebuild takes on a large pool (every request waits meanwhile): with
@@ -167,9 +198,20 @@ def _patched(
         trending = old.trending
     else:
         trending = _trending(stories, activity)
+    if regional is not None:
+        by_region = _by_region(stories, regional)
+    elif unchanged:
+        by_region = old.regional
+    else:
+        by_region = _still_in(old.regional, stories)
     if unchanged:
         return replace(
-            old, stories=stories, activity=activity, trending=trending, watermark=watermark
+            old,
+            stories=stories,
+            activity=activity,
+            trending=trending,
+            regional=by_region,
+            watermark=watermark,
         )
     moved = {c.story_id for c in changed} | set(removed)
     gone_before = [old.stories[sid] for sid in moved if sid in old.stories]
@@ -197,6 +239,7 @@ def _patched(
         by_article=by_article,
         activity=activity,
         trending=trending,
+        regional=by_region,
         watermark=watermark,
     )
 
@@ -338,18 +381,23 @@ class CandidatePool:
         watermark = max((changed_at for _, changed_at in rows), default=None)
         if old is not None and old.watermark and (watermark is None or watermark < old.watermark):
             watermark = old.watermark
+        regional: dict[str, dict[int, int]] | None = None
         if old is None or time.monotonic() - self._activity_at >= self.activity_seconds:
+            popular_after = (now - POPULAR_WINDOW).isoformat(timespec="seconds")
             activity = self.store.story_activity(
-                clicks_after=(now - POPULAR_WINDOW).isoformat(timespec="seconds"),
+                clicks_after=popular_after,
                 joined_after=(now - BURST_WINDOW).isoformat(timespec="seconds"),
             )
+            regional = self.store.regional_clicks(clicks_after=popular_after)
             self._activity_at = time.monotonic()
         else:
             activity = old.activity
         if full or old is None or len(changed) + len(removed) > PATCH_MAX_CHANGES:
-            snapshot = _snapshot(stories, activity, watermark)
+            snapshot = _snapshot(stories, activity, watermark, regional)
+            if regional is None and old is not None:  # not read again: the old, still here
+                snapshot = replace(snapshot, regional=_still_in(old.regional, stories))
         else:
-            snapshot = _patched(old, stories, activity, watermark, changed, removed)
+            snapshot = _patched(old, stories, activity, watermark, changed, removed, regional)
         with self._lock:
             self._snapshot = snapshot
             self._refreshed = time.monotonic()
@@ -445,6 +493,8 @@ class CandidatePool:
 
         take(snap.newest, "fresh", FRESH)
         take(snap.trending, "trending", TRENDING)
+        if controls is not None and controls.region:
+            take(snap.regional.get(controls.region, ()), "regional", REGIONAL)
         if profile is not None and profile.interest is not None:
             take(self._similar(profile.interest), "similar", SIMILAR)
         follows: list[tuple[str, str]] = []

@@ -145,7 +145,9 @@ def _reasons(
             reasons.append(text)
         if len(reasons) == 3:
             break
-    if "trending" in candidate.origins and "popular now" not in reasons:
+    if "regional" in candidate.origins:
+        reasons.append("popular in your region")
+    elif "trending" in candidate.origins and "popular now" not in reasons:
         reasons.append("popular now")
     if "collaborative" in candidate.origins:
         reasons.append("readers like you read it")

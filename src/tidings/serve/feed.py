@@ -122,10 +122,19 @@ class ControlsOut(BaseModel):
     muted: list[tuple[str, str]]
     boosted: list[tuple[str, str]]
     hidden_stories: list[int]
+    region: str | None = Field(description="The country the reader reads from, if set.")
 
 
 class SettingsIn(BaseModel):
-    personalized: bool
+    personalized: bool | None = Field(
+        default=None, description="Personalisation on or off (left as it is if absent)."
+    )
+    region: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2}$",
+        description='ISO 3166-1 alpha-2 country the reader reads from, for "popular in '
+        'your region"; null clears it, absent leaves it as it is.',
+    )
 
 
 @router.get("/feed", response_model=FeedOut, summary="A reader's feed: ranked stories, why each")
@@ -246,10 +255,13 @@ def set_control(store: StoreDep, reader: ReaderId, control: ControlIn) -> Contro
 @router.put(
     "/readers/{reader}/settings",
     response_model=ControlsOut,
-    summary="Switch personalisation on or off",
+    summary="Switch personalisation on or off; set the reader's region",
 )
 def set_settings(store: StoreDep, reader: ReaderId, settings: SettingsIn) -> ControlsOut:
-    store.set_personalized(reader, settings.personalized)
+    if settings.personalized is not None:
+        store.set_personalized(reader, settings.personalized)
+    if "region" in settings.model_fields_set:
+        store.set_region(reader, settings.region.upper() if settings.region else None)
     return _controls(store, reader)
 
 
@@ -261,4 +273,5 @@ def _controls(store: Store, reader: str) -> ControlsOut:
         muted=sorted(controls.muted),
         boosted=sorted(controls.boosted),
         hidden_stories=sorted(controls.hidden),
+        region=controls.region,
     )

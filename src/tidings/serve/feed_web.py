@@ -119,6 +119,21 @@ def personalization(
     return _remember(RedirectResponse("/for-you", status_code=303), reader, new)
 
 
+@router.post("/settings/region")
+def region(
+    request: Request, store: StoreDep, region: Annotated[str, Form(max_length=2)] = ""
+) -> Response:
+    """The country the reader reads from ("popular in your region"); empty clears it."""
+    if not _same_site(request):
+        return render_error(request, 400, "That form came from another site.")
+    reader, new = reader_of(request)
+    try:
+        store.set_region(reader, region.strip().upper() or None)
+    except ValueError:
+        return render_error(request, 400, "A region is a two-letter country code, like GB.")
+    return _remember(RedirectResponse("/for-you", status_code=303), reader, new)
+
+
 def _local(path: str) -> str:
     """Only paths on this site (no open redirect)."""
     return path if path.startswith("/") and not path.startswith("//") else "/for-you"

@@ -378,6 +378,16 @@ class Store(abc.ABC):
     def set_personalized(self, reader: str, on: bool) -> None: ...
 
     @abc.abstractmethod
+    def set_region(self, reader: str, region: str | None) -> None:
+        """The country ``reader`` reads from (ISO 3166-1 alpha-2, upper case; None
+        clears it). Raises ``ValueError`` for anything else."""
+
+    @abc.abstractmethod
+    def regional_clicks(self, *, clicks_after: str) -> dict[str, dict[int, int]]:
+        """Region → story id → clicks on its members since ``clicks_after`` by readers
+        who set that region."""
+
+    @abc.abstractmethod
     def reader_profiles(self, readers: Sequence[str]) -> dict[str, ReaderProfile]: ...
 
     @abc.abstractmethod

@@ -266,4 +266,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX article_created ON article (created_at);
         """,
     ),
+    Migration(
+        6,
+        "readers' regions",
+        """
+        -- The country a reader reads from (their setting, ISO 3166-1 alpha-2): stories
+        -- readers of a region click are "popular in your region".
+        ALTER TABLE reader_setting ADD COLUMN region TEXT;
+        CREATE INDEX reader_setting_region ON reader_setting (region, reader);
+        """,
+    ),
 )

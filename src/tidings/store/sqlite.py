@@ -768,6 +768,13 @@ class SQLiteStore(Store):
         with self._tx() as conn:
             _readers.set_personalized(conn, reader, on)
 
+    def set_region(self, reader: str, region: str | None) -> None:
+        with self._tx() as conn:
+            _readers.set_region(conn, reader, region)
+
+    def regional_clicks(self, *, clicks_after: str) -> dict[str, dict[int, int]]:
+        return _readers.regional_clicks(self._conn(), clicks_after)
+
     def reader_profiles(self, readers: Sequence[str]) -> dict[str, ReaderProfile]:
         return _readers.reader_profiles(self._conn(), readers)
 

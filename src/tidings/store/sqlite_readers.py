@@ -5,6 +5,7 @@ candidate stories of a feed. Functions over an open connection, like
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 
@@ -33,13 +34,14 @@ def reader_controls(conn: sqlite3.Connection, reader: str) -> ReaderControls:
         else:
             boosted.add((kind, value))
     setting = conn.execute(
-        "SELECT personalized FROM reader_setting WHERE reader = ?", (reader,)
+        "SELECT personalized, region FROM reader_setting WHERE reader = ?", (reader,)
     ).fetchone()
     return ReaderControls(
         personalized=bool(setting["personalized"]) if setting else True,
         muted=frozenset(muted),
         boosted=frozenset(boosted),
         hidden=frozenset(hidden),
+        region=setting["region"] if setting else None,
     )
 
 
@@ -71,6 +73,32 @@ def set_personalized(conn: sqlite3.Connection, reader: str, on: bool) -> None:
         " updated_at = excluded.updated_at",
         (reader, int(on), utcnow_iso()),
     )
+
+
+def set_region(conn: sqlite3.Connection, reader: str, region: str | None) -> None:
+    if region is not None and not re.fullmatch(r"[A-Z]{2}", region):
+        raise ValueError(f"region must be an ISO 3166-1 alpha-2 code, not {region!r}")
+    conn.execute(
+        "INSERT INTO reader_setting (reader, region, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (reader) DO UPDATE SET region = excluded.region,"
+        " updated_at = excluded.updated_at",
+        (reader, region, utcnow_iso()),
+    )
+
+
+def regional_clicks(conn: sqlite3.Connection, clicks_after: str) -> dict[str, dict[int, int]]:
+    """Region → story id → clicks since ``clicks_after`` by readers of that region."""
+    out: dict[str, dict[int, int]] = {}
+    for row in conn.execute(
+        "SELECT s.region, m.story_id, COUNT(*) FROM event e"
+        " JOIN reader_setting s ON s.reader = e.reader"
+        " JOIN story_member m ON m.article_id = e.article_id"
+        " WHERE e.kind = 'click' AND e.created_at >= ? AND s.region IS NOT NULL"
+        " GROUP BY s.region, m.story_id",
+        (clicks_after,),
+    ):
+        out.setdefault(str(row[0]), {})[int(row[1])] = int(row[2])
+    return out
 
 
 def reader_profiles(conn: sqlite3.Connection, readers: Sequence[str]) -> dict[str, ReaderProfile]:
