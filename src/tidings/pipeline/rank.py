@@ -67,6 +67,21 @@ def load_ranker(store: Store) -> Ranker:
         return Ranker()
 
 
+def follow_stored(store: Store, ranker: Ranker) -> bool:
+    """Take the stored model and cursor in place (servers share ``ranker``) when
+    another learner (a second server process, a batch retraining) moved the stored
+    cursor away from ``ranker``'s; True if taken."""
+    if store.event_cursor(RANKER) == ranker.cursor:
+        return False
+    _take_stored(store, ranker)
+    return True
+
+
+def _take_stored(store: Store, ranker: Ranker) -> None:
+    stored = load_ranker(store)
+    ranker.model, ranker.cursor = stored.model, stored.cursor
+
+
 class FeedService:
     """Builds feeds for readers: candidates from the pool, ranked by the stored ranker.
 
@@ -140,14 +155,10 @@ def learn_ranking(
     and storing it after every batch cost more than learning the batch.
     """
     when = _now(now)
-    cursor = store.event_cursor(RANKER)
-    if cursor != ranker.cursor:
-        # another learner (a second server process, a batch retraining) moved on:
-        # carry on from its model, or its learning would be overwritten by ours
-        stored = load_ranker(store)
-        ranker.model, ranker.cursor = stored.model, stored.cursor
-        cursor = stored.cursor
-    position, applied = cursor, 0
+    # carry on from another learner's model, or its learning would be overwritten by ours
+    follow_stored(store, ranker)
+    cursor = position = ranker.cursor
+    applied = 0
     profiles: dict[str, ReaderProfile] = {}
     while max_events is None or applied < max_events:
         events = store.events_after(position, kinds=FEED_KINDS, limit=batch)
@@ -180,9 +191,7 @@ def learn_ranking(
     if saved:
         ranker.cursor = position
         return applied
-    # another learner applied these events first: take its model
-    stored = load_ranker(store)
-    ranker.model, ranker.cursor = stored.model, stored.cursor
+    _take_stored(store, ranker)  # another learner applied these events first
     return 0
 
 

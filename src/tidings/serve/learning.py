@@ -7,9 +7,8 @@ request that records events runs them at once (a click reaches the reader's next
 page), unless a run is under way, which then picks its events up too. Feed pages
 log impressions without running them; :class:`LearningTicker` runs them every
 ``LEARN_INTERVAL`` seconds in the background so those are learned too, and each run is
-bounded
-(``MAX_EVENTS_PER_RUN``; ``MAX_EVENTS_IN_REQUEST`` in a request) so a request never
-waits behind a long backlog.
+bounded (``MAX_EVENTS_PER_RUN``; ``MAX_EVENTS_IN_REQUEST`` in a request) so a request
+never waits behind a long backlog.
 
 With several server processes (``tidings serve --workers N``) one of them learns: the
 first to take the store's ``LEARNER_LOCK``, for its lifetime (another takes over when
@@ -29,7 +28,7 @@ from typing import cast
 from starlette.datastructures import State
 
 from tidings.pipeline.headlines import learn_from_events
-from tidings.pipeline.rank import RANKER, learn_ranking, load_ranker
+from tidings.pipeline.rank import follow_stored, learn_ranking, load_ranker
 from tidings.rank.ranker import Ranker
 from tidings.store.base import Store
 
@@ -90,11 +89,7 @@ def follow(state: State, store: Store) -> bool:
         if now - getattr(state, "followed_at", 0.0) < FOLLOW_INTERVAL:
             return False
         state.followed_at = now
-    if store.event_cursor(RANKER) == ranker.cursor:
-        return False
-    stored = load_ranker(store)
-    ranker.model, ranker.cursor = stored.model, stored.cursor
-    return True
+    return follow_stored(store, ranker)
 
 
 def learn_now(state: State, store: Store, *, max_events: int = MAX_EVENTS_PER_RUN) -> Learned:
