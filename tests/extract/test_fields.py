@@ -5,7 +5,7 @@ from __future__ import annotations
 from tidings.extract.fields.authors import clean_authors, pick_authors
 from tidings.extract.fields.dates import to_day, url_day
 from tidings.extract.fields.title import pick_title
-from tidings.extract.text import MergeParams, merge_candidates
+from tidings.extract.text import MergeParams, drop_headline_lines, merge_candidates
 
 PROSE = "A long paragraph of the article that the precision run dropped, ending here."
 
@@ -29,6 +29,31 @@ def test_merge_drops_related_links_and_newsletter_calls() -> None:
     text = f"Body paragraph.\n{related}\nSign up for our newsletter to get the news."
     merged = merge_candidates(text, text, MergeParams(40, 150), links)
     assert merged == "Body paragraph."
+
+
+def test_merge_drops_lone_comment_headers_and_bare_addresses() -> None:
+    text = (
+        "Body paragraph.\nComments made by the minister were welcomed.\n"
+        "jane.doe@example.com\ntwitter.com/janedoe\nComments\ncomments:"
+    )
+    merged = merge_candidates(text, text, MergeParams(40, 150)).splitlines()
+    assert merged == ["Body paragraph.", "Comments made by the minister were welcomed."]
+
+
+def test_the_headline_repeated_at_the_top_of_the_text_is_dropped() -> None:
+    title = "Council approves the harbour budget"
+    text = f"Council approves the harbour budget | Example News\n{PROSE}\nSecond paragraph."
+    assert drop_headline_lines(text, [title, None]).splitlines() == [PROSE, "Second paragraph."]
+    # a near copy (the <h1> words the title shortens) is the headline as well
+    near = f"Council approves harbour budget\n{PROSE}"
+    assert drop_headline_lines(near, [title]) == PROSE
+    # further down it is the article quoting its own headline; a lone line stays
+    lower = f"{PROSE}\nOne.\nTwo.\n{title}"
+    assert drop_headline_lines(lower, [title]) == lower
+    assert drop_headline_lines(title, [title]) == title
+    # a paragraph that merely starts with the headline's words is text
+    long = f"{title} on Tuesday after a debate of nine hours in which every party spoke."
+    assert drop_headline_lines(f"{long}\n{PROSE}", [title]).startswith(long)
 
 
 def test_authors_from_the_first_source_with_names() -> None:

@@ -34,7 +34,7 @@ from tidings.extract.pagetype import (
     linked_headings,
 )
 from tidings.extract.structured import PageMeta, read_page_meta
-from tidings.extract.text import extract_text
+from tidings.extract.text import drop_headline_lines, extract_text
 from tidings.language import cjk_ratio, detect_language
 from tidings.records import ExtractedArticle, NotAnArticle
 
@@ -249,7 +249,8 @@ def extract_article(
         # trafilatura/htmldate failing on a pathological page: a rejection, not a crash
         LOGGER.warning("extraction failed for %s: %r", url, err)
         return NotAnArticle(url, "extraction_failed")
-    article = ExtractedArticle(url=url, text=extracted.text.strip(), **fields)
+    text = drop_headline_lines(extracted.text, (fields["title"], page["title"], page["h1"]))
+    article = ExtractedArticle(url=url, text=text.strip(), **fields)
     raw = extracted.raw
 
     if not article.text:
