@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tidings.rank.features import features, interest_similarity
-from tidings.rank.ranker import Example, Ranker
+from tidings.rank.ranker import Example, Ranker, _matches
 from tidings.rank.rerank import build_feed, latest, similarity, top_stories
 from tidings.records import FeedCandidate, ReaderControls, ReaderProfile
 
@@ -128,3 +128,57 @@ def test_similarity_is_symmetric_and_bounded() -> None:
     a, b = story(1, "science", "Lab", seed=5), story(2, "science", "Lab", seed=5)
     assert similarity(a, b) == similarity(b, a) == pytest.approx(1.0)
     assert 0.0 <= similarity(a, story(3, "sports", "Goal", seed=9)) < 0.5
+
+
+def test_the_batch_encoding_scores_exactly_as_the_named_features() -> None:
+    """``encode_many`` (what pages are scored with) and ``features`` (what explanations
+    read) give the same slots and values, so the same margin, for every kind of story
+    and reader: duplicate entities and origins, no topic, an embedding of another size,
+    popularity, every age bucket, an anonymous reader."""
+    rng = np.random.default_rng(7)
+    ranker = Ranker()
+    ann = ReaderProfile(
+        "ann",
+        topics={"science": 3.0, "sports": 1.0},
+        sources={"Lab Weekly": 2.0},
+        entities={"cern": 1.0, "fc tarsk": 3.0},
+        events=60,
+        interest=vector(3),
+    )
+    items = []
+    for i, hours in enumerate((0.5, 2, 5, 10, 20, 40, 90, 150, 400)):
+        items.append(story(i + 1, "science", "Lab Weekly", hours=hours, entities=("cern",)))
+        items.append(story(i + 50, "sports", "Goal Daily", hours=hours, size=i))
+    odd = FeedCandidate(
+        900, 9000, "x", None, "Wire", entities=("cern", "cern", "a", "b", "c", "d", "e"),
+        embedding=np.ones(8, np.float32).tobytes(), popularity=12.5,
+        origins=("fresh", "similar", "fresh"),
+    )  # fmt: skip
+    items.append(odd)
+    # a model that has learned something, so every slot's weight counts
+    for _ in range(30):
+        for item in items:
+            ranker.learn([Example(ann, item, float(rng.random() < 0.4))], NOW)
+    for profile in (ann, ReaderProfile("bob", events=2), None):
+        scored = ranker.score(profile, items, NOW)
+        # the interest matches of a page come from one matrix product: the same here
+        for item, got, match in zip(items, scored, _matches(profile, items), strict=True):
+            _, one = ranker.encode(profile, item, NOW, match=match)
+            assert got.score == pytest.approx(ranker.model.predict(one), rel=1e-12, abs=1e-15)
+        assert len({round(s.score, 6) for s in scored}) > 3  # the scores tell items apart
+
+
+def test_a_page_explains_only_what_it_shows_and_says_why() -> None:
+    ranker = Ranker()
+    ann = ReaderProfile("ann", topics={"science": 5.0}, events=30)
+    items = pool()
+    for _ in range(20):
+        ranker.learn([Example(ann, items[i], 1.0, position=0) for i in range(12)], NOW)
+        ranker.learn([Example(ann, items[i], 0.0, position=0) for i in range(12, 24)], NOW)
+    scored = ranker.score(ann, items, NOW, explain=2)
+    assert sum(1 for s in scored if s.reasons) == 2  # the others wait for the page
+    best = max(scored, key=lambda s: s.score)
+    assert best.reasons and best.candidate.topic == "science"
+    assert ranker.explain(ann, [best.candidate], NOW) == [best.reasons]
+    assert "you read a lot about science" in best.reasons
+    assert ranker.explain(ann, [], NOW) == []  # a page with every story muted

@@ -14,6 +14,7 @@ page within the same request.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from tidings.errors import StoreError
@@ -33,9 +34,6 @@ log = logging.getLogger(__name__)
 RANKER = "ranker"
 FEED_KINDS = ("impression", "click", "dwell", "hide", "less_like_this")
 MODES = ("personal", "top", "latest")
-#: Candidates explained from the model's features, per item of the page: the best
-#: scored, from which the page is built (others explain themselves by their origin).
-EXPLAINED = 3
 #: Impressions at this position or lower down a page teach the ranker nothing: the
 #: reader may never have scrolled to them (a click there still counts). It also keeps
 #: the learner's work per page served at a third of a 30-item page.
@@ -133,9 +131,15 @@ class FeedService:
         profile = self.store.reader_profiles([reader]).get(reader) or ReaderProfile(reader)
         candidates = self.candidates(when, reader, profile=profile, controls=controls)
         unread = [c for c in candidates if c.story_id not in profile.read] or candidates
-        scored = self.ranker.score(profile, unread, when, explain=EXPLAINED * limit)
+        # reasons are read off the model for the stories that make the page only
+        scored = self.ranker.score(profile, unread, when, explain=0)
         page = build_feed(scored, profile=profile, controls=controls, now=when, limit=limit)
-        return page, "personal"
+        found = self.ranker.explain(profile, [entry.candidate for entry in page], when)
+        # the page's own reasons ("you follow …", "a different outlet's view") come first
+        return [
+            replace(entry, reasons=(*entry.reasons, *reasons))
+            for entry, reasons in zip(page, found, strict=True)
+        ], "personal"
 
 
 def learn_ranking(

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-import numpy.typing as npt
 
 from tidings.rank import interests
+from tidings.rank.encode import encode_many
 from tidings.rank.features import features
 from tidings.rank.online import Features, OnlineLogistic, sigmoid
 from tidings.records import FeedCandidate, ReaderProfile
@@ -74,34 +74,57 @@ class Ranker:
         explain: int | None = None,
     ) -> list[Scored]:
         """Each candidate's score with its reasons; with ``explain``, only that many of the
-        best-scored get reasons from the model's features (the rest, which rarely reach a
-        page, say why they are candidates: trending, readers like you, coverage)."""
+        best-scored get reasons, the others none (:meth:`explain` gives the reasons of
+        the stories that reach a page, once it is built).
+
+        The features are hashed for all candidates at once (:mod:`.encode`) and the
+        model's weights read in one call: ~2 ms for 300 candidates, against ~20 ms
+        naming and hashing each candidate's features (which only reasons need)."""
         if not candidates:
             return []
         matches = _matches(profile, candidates)
+        encoded = encode_many(profile, candidates, now, matches, self.model.bits)
+        contributions = self.model.weights(encoded.slots) * encoded.values
+        logits = np.add.reduceat(contributions, encoded.offsets[:-1]).tolist()
+        explained: Sequence[int] = range(len(candidates))
+        if explain is not None and explain < len(candidates):
+            explained = sorted(range(len(candidates)), key=lambda i: -logits[i])[:explain]
+        chosen = [candidates[i] for i in explained]
+        found = self._reasons(profile, chosen, now, [matches[i] for i in explained])
+        reasons = dict(zip(explained, found, strict=True))
+        return [
+            Scored(candidate, sigmoid(logits[i]), reasons.get(i, ()))
+            for i, candidate in enumerate(candidates)
+        ]
+
+    def explain(
+        self, profile: ReaderProfile | None, candidates: Sequence[FeedCandidate], now: datetime
+    ) -> list[tuple[str, ...]]:
+        """Why each candidate, from the features that raise its score most (in words)."""
+        if not candidates:
+            return []
+        return self._reasons(profile, candidates, now, _matches(profile, candidates))
+
+    def _reasons(
+        self,
+        profile: ReaderProfile | None,
+        candidates: Sequence[FeedCandidate],
+        now: datetime,
+        matches: Sequence[tuple[float, float, float] | None],
+    ) -> list[tuple[str, ...]]:
+        if not candidates:
+            return []
         encoded = [
             self.encode(profile, c, now, match=m) for c, m in zip(candidates, matches, strict=True)
         ]
         # One weight look-up for the whole batch: numpy per call costs more than the maths.
         weights = self.model.weights(np.concatenate([slots for _, (slots, _) in encoded]))
-        logits: list[float] = []
-        parts: list[npt.NDArray[np.float64]] = []
+        out: list[tuple[str, ...]] = []
         start = 0
-        for _, (slots, values) in encoded:
+        for candidate, (names, (slots, values)) in zip(candidates, encoded, strict=True):
             contributions = weights[start : start + len(slots)] * values
             start += len(slots)
-            logits.append(float(contributions.sum()))
-            parts.append(contributions)
-        explained = set(range(len(candidates)))
-        if explain is not None and explain < len(candidates):
-            explained = set(sorted(range(len(candidates)), key=lambda i: -logits[i])[:explain])
-        out: list[Scored] = []
-        for i, candidate in enumerate(candidates):
-            names = encoded[i][0] if i in explained else []
-            contributions = parts[i][1:].tolist() if i in explained else []  # bias left out
-            out.append(
-                Scored(candidate, sigmoid(logits[i]), _reasons(names, contributions, candidate))
-            )
+            out.append(_reasons(names, contributions[1:].tolist(), candidate))  # bias left out
         return out
 
     def learn(self, examples: Sequence[Example], now: datetime) -> int:

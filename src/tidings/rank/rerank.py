@@ -51,6 +51,8 @@ def _keys(candidate: FeedCandidate) -> set[tuple[str, str]]:
 
 def allowed(candidate: FeedCandidate, controls: ReaderControls) -> bool:
     """Not hidden and matching none of the reader's mutes."""
+    if not controls.muted:  # most readers: nothing to build
+        return candidate.story_id not in controls.hidden
     if candidate.story_id in controls.hidden:
         return False
     own = {("source", candidate.source), ("topic", candidate.topic or "")}
@@ -60,6 +62,8 @@ def allowed(candidate: FeedCandidate, controls: ReaderControls) -> bool:
 
 
 def boosted(candidate: FeedCandidate, controls: ReaderControls) -> list[tuple[str, str]]:
+    if not controls.boosted:
+        return []
     return sorted(_keys(candidate) & controls.boosted)
 
 
@@ -91,10 +95,15 @@ def _mmr(candidates: Sequence[FeedCandidate], relevance: Sequence[float], limit:
     dims = [len(c.embedding) if c.embedding is not None else 0 for c in candidates]
     dim = max(set(dims), key=dims.count)
     has_vector = np.array([d == dim and d > 0 for d in dims])
-    vectors = np.zeros((n, max(dim // 4, 1)), dtype=np.float32)
-    for i, c in enumerate(candidates):
-        if has_vector[i] and c.embedding is not None:
-            vectors[i] = np.frombuffer(c.embedding, dtype=np.float32)
+    width = max(dim // 4, 1)
+    if dim and has_vector.all():  # the usual page: one buffer, one copy
+        blob = b"".join(c.embedding or b"" for c in candidates)
+        vectors = np.frombuffer(blob, dtype=np.float32).reshape(n, width)
+    else:
+        vectors = np.zeros((n, width), dtype=np.float32)
+        for i, c in enumerate(candidates):
+            if has_vector[i] and c.embedding is not None:
+                vectors[i] = np.frombuffer(c.embedding, dtype=np.float32)
     objective = RELEVANCE_WEIGHT * np.asarray(relevance, dtype=np.float64)
     closest = np.zeros(n)  # greatest similarity to a chosen candidate
     alive = np.ones(n, dtype=bool)
