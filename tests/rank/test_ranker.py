@@ -182,3 +182,13 @@ def test_a_page_explains_only_what_it_shows_and_says_why() -> None:
     assert ranker.explain(ann, [best.candidate], NOW) == [best.reasons]
     assert "you read a lot about science" in best.reasons
     assert ranker.explain(ann, [], NOW) == []  # a page with every story muted
+
+
+def test_a_reader_whose_only_reads_bounced_gets_a_feed() -> None:
+    """A bounce adds a satisfaction of 0 to the outlet: the reader's outlet weights sum
+    to zero, which once divided by zero while filling the perspective slot."""
+    bounced = ReaderProfile("cy", topics={"science": 0.0}, sources={"Lab Weekly": 0.0}, events=3)
+    scored = Ranker().score(bounced, pool(), NOW)
+    page = build_feed(scored, profile=bounced, controls=ReaderControls(), now=NOW, limit=10)
+    assert len(page) == 10
+    assert any(item.slot == "perspective" for item in page)

@@ -198,6 +198,8 @@ def _unusual(candidate: FeedCandidate, profile: ReaderProfile | None) -> bool:
     if profile is None or not profile.sources:
         return True
     total = sum(profile.sources.values())
+    if total <= 0:  # outlets read once, their weights decayed to nothing
+        return True
     return profile.sources.get(candidate.source, 0.0) / total < UNUSUAL_SOURCE_SHARE
 
 
