@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, cast
+import threading
+from collections.abc import Callable
+from typing import Annotated, TypeVar, cast
 
 from fastapi import Depends, Request
+from starlette.datastructures import State
 
 from tidings.store.base import Store
 
@@ -16,6 +19,24 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+T = TypeVar("T")
+_STATE_LOCK = threading.Lock()
+
+
+def app_singleton(state: State, name: str, make: Callable[[], T]) -> T:
+    """``state.<name>``, made by ``make`` on first use: one per app (the candidate pool,
+    the ranker, the learners' guard), however many requests ask at once.
+
+    ``make`` runs under the lock: a second request waits for the first one's object
+    instead of building another (a pool or a model is megabytes to load).
+    """
+    with _STATE_LOCK:
+        found = getattr(state, name, None)
+        if found is None:
+            found = make()
+            setattr(state, name, found)
+        return cast(T, found)
 
 
 #: The cookie naming an anonymous reader (until accounts arrive).

@@ -9,10 +9,9 @@ headline shown), which the ranking and headline learners read back.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -24,7 +23,7 @@ from tidings.pipeline.rank import FeedService
 from tidings.records import RankedStory, StoredArticle
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep
+from tidings.serve.deps import StoreDep, app_singleton
 from tidings.serve.headlines import ShownHeadline
 from tidings.serve.learning import MAX_EVENTS_IN_REQUEST, Learned, learn_now, shared_ranker
 from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
@@ -33,8 +32,6 @@ from tidings.store.base import NewEvent, Store
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
-
-_LOCK = threading.Lock()
 
 ReaderId = Annotated[str, Path(min_length=1, max_length=200, description="Reader id.")]
 
@@ -45,12 +42,7 @@ def shared_pool(request: Request, store: Store) -> CandidatePool:
 
 
 def _pool(state: State, store: Store) -> CandidatePool:
-    with _LOCK:
-        pool = getattr(state, "candidate_pool", None)
-        if pool is None:
-            pool = CandidatePool(store)
-            state.candidate_pool = pool
-        return cast(CandidatePool, pool)
+    return app_singleton(state, "candidate_pool", lambda: CandidatePool(store))
 
 
 def warm_pool(state: State, store: Store) -> None:

@@ -23,13 +23,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import cast
 
 from starlette.datastructures import State
 
 from tidings.pipeline.headlines import learn_from_events
 from tidings.pipeline.rank import follow_stored, learn_ranking, load_ranker
 from tidings.rank.ranker import Ranker
+from tidings.serve.deps import app_singleton
 from tidings.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -63,21 +63,11 @@ class Learned:
 
 def shared_ranker(state: State, store: Store) -> Ranker:
     """One ranker per app, loaded from the store on first use, learning in place."""
-    with _STATE_LOCK:
-        ranker = getattr(state, "ranker", None)
-        if ranker is None:
-            ranker = load_ranker(store)
-            state.ranker = ranker
-        return cast(Ranker, ranker)
+    return app_singleton(state, "ranker", lambda: load_ranker(store))
 
 
 def _guard(state: State) -> threading.Lock:
-    with _STATE_LOCK:
-        guard = getattr(state, "learning_guard", None)
-        if guard is None:
-            guard = threading.Lock()
-            state.learning_guard = guard
-        return cast(threading.Lock, guard)
+    return app_singleton(state, "learning_guard", threading.Lock)
 
 
 def follow(state: State, store: Store) -> bool:
