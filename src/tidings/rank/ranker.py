@@ -138,7 +138,7 @@ def _matches(
     profile: ReaderProfile | None, candidates: Sequence[FeedCandidate]
 ) -> list[tuple[float, float, float] | None]:
     """The interest match of every candidate, in one matrix product where possible."""
-    if profile is None or profile.interest is None:
+    if profile is None or profile.interest is None or not candidates:
         return [None] * len(candidates)
     sizes = [len(c.embedding) if c.embedding is not None else 0 for c in candidates]
     size = max(set(sizes), key=sizes.count)
