@@ -40,6 +40,10 @@ def test_save_load_and_rebuild(tmp_path: Path) -> None:
     index.save(path)
     loaded = VectorIndex.load(path, 32)
     assert loaded.keys() == list(range(1, 51))
+    stored = loaded.vectors([3, 17])
+    assert stored.shape == (2, 32)
+    assert np.allclose(stored, vectors[[2, 16]], atol=1e-5)
+    assert VectorIndex(32).keys() == []
     for i in (0, 17, 49):
         assert loaded.search(vectors[i], k=1)[0].article_id == i + 1
     with pytest.raises(ValueError):

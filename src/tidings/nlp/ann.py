@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,9 +115,24 @@ class VectorIndex:
             self._index.remove(article_id)
             return True
 
-    def keys(self) -> list[int]:
+    def vectors(self, article_ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """The stored vectors of ``article_ids`` (all present), one row each, as kept
+        (an ``i8`` index gives them back quantised)."""
+        keys = np.asarray(article_ids, dtype=np.uint64)
         with self._lock:
-            return sorted(int(k) for k in self._index.keys)
+            found = self._index.get(keys, dtype=np.float32)
+        rows = [np.asarray(row, dtype=np.float32).reshape(-1) for row in found]
+        return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def keys(self) -> list[int]:
+        """Every id in the index, ascending."""
+        with self._lock:
+            if not len(self._index):
+                return []
+            # one slice is one copy; iterating usearch's key view costs ~1 ms a key
+            # (100,000 keys: 82 s against 2 ms)
+            found = np.asarray(self._index.keys[:], dtype=np.uint64)
+        return sorted(found.tolist())
 
     def search(
         self, vector: npt.NDArray[np.float32], k: int = 10, *, exclude: Iterable[int] = ()

@@ -33,10 +33,12 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
 from tidings.nlp.ann import VectorIndex
+from tidings.pipeline.pool_index import load_or_build
 from tidings.records import FeedCandidate, ReaderControls, ReaderProfile
 from tidings.store import Store
 
@@ -279,8 +281,11 @@ class CandidatePool:
         activity_seconds: float = 30.0,
         reload_seconds: float = 600.0,
         background: bool = True,
+        index_path: Path | None = None,
     ) -> None:
         self.store = store
+        #: The neighbour index's file, shared with other processes (``pool_index``).
+        self.index_path = index_path
         self.refresh_seconds = refresh_seconds
         self.activity_seconds = activity_seconds
         self._activity_at = 0.0
@@ -427,9 +432,8 @@ class CandidatePool:
             for _, v in vectors:
                 counts[len(v)] = counts.get(len(v), 0) + 1
             dim = max(counts, key=lambda d: counts[d])  # the configured model's, mostly
-            same = [(sid, v) for sid, v in vectors if len(v) == dim]
-            index = VectorIndex(dim, dtype="i8")
-            index.add_many([sid for sid, _ in same], np.stack([v for _, v in same]))
+            same = {sid: v for sid, v in vectors if len(v) == dim}
+            index = load_or_build(same, dim, self.index_path)
         with self._lock:
             self._index, self._dim, self._index_stale = index, dim, False
             latest = self._snapshot

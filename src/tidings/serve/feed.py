@@ -36,13 +36,20 @@ router = APIRouter(prefix="/api/v1", tags=["feed"])
 ReaderId = Annotated[str, Path(min_length=1, max_length=200, description="Reader id.")]
 
 
+#: The candidate pool's neighbour index, beside the database (``pipeline.pool_index``).
+POOL_INDEX_FILE = "pool-index.usearch"
+
+
 def shared_pool(request: Request, store: Store) -> CandidatePool:
     """One candidate pool per app, refreshed in its own background thread."""
     return _pool(request.app.state, store)
 
 
 def _pool(state: State, store: Store) -> CandidatePool:
-    return app_singleton(state, "candidate_pool", lambda: CandidatePool(store))
+    def make() -> CandidatePool:
+        return CandidatePool(store, index_path=store.cache_path(POOL_INDEX_FILE))
+
+    return app_singleton(state, "candidate_pool", make)
 
 
 def warm_pool(state: State, store: Store) -> None:

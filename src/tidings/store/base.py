@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tidings.records import (
     ArticleAnalysis,
@@ -299,6 +300,12 @@ class Store(abc.ABC):
         store object is open, unless another process (or store object) holds it; True
         while this one holds it. Released by ``close`` or when the process dies. For
         work one process of many should do, such as the server's learners."""
+
+    def cache_path(self, name: str) -> Path | None:
+        """Where a cache derived from this store may be kept beside it (``name``: a file
+        name), shared by the processes that open it; None where there is no such place
+        (an in-memory database)."""
+        return None
 
     # --- headlines ---------------------------------------------------------------
 

@@ -699,6 +699,12 @@ class SQLiteStore(Store):
             self._held[name] = fd
             return True
 
+    def cache_path(self, name: str) -> Path | None:
+        """``<database>.<name>`` beside the database file."""
+        if str(self.path) == ":memory:" or "/" in name:
+            return None
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     # --- headlines ---------------------------------------------------------------
 
     def articles_needing_headlines(self, limit: int) -> list[StoredArticle]:
