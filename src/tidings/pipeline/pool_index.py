@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: A stored (8-bit) vector this close (cosine) to the story's vector is the same one.
 SAME_VECTOR = 0.98
+#: Stories whose stored vectors are compared at once (10,000 x 512 floats: 20 MB).
+CHECK_CHUNK = 10_000
 
 
 @contextmanager
@@ -61,12 +63,13 @@ def _brought_up_to_date(
         index.remove(key)
     kept = sorted(stored & vectors.keys())
     changed: list[int] = []
-    if kept:
-        old = index.vectors(kept)
-        new = np.stack([vectors[key] for key in kept])
+    for start in range(0, len(kept), CHECK_CHUNK):  # bounded memory on a large pool
+        chunk = kept[start : start + CHECK_CHUNK]
+        old = index.vectors(chunk)
+        new = np.stack([vectors[key] for key in chunk])
         norms = np.linalg.norm(old, axis=1) * np.linalg.norm(new, axis=1)
         cosines = np.einsum("ij,ij->i", old, new) / np.maximum(norms, 1e-12)
-        changed = [key for key, cosine in zip(kept, cosines, strict=True) if cosine < SAME_VECTOR]
+        changed += [key for key, cosine in zip(chunk, cosines, strict=True) if cosine < SAME_VECTOR]
     added = [key for key in vectors if key not in stored] + changed
     if added:
         index.add_many(added, np.stack([vectors[key] for key in added]))
