@@ -78,7 +78,7 @@ class Ranker:
         the stories that reach a page, once it is built).
 
         The features are hashed for all candidates at once (:mod:`.encode`) and the
-        model's weights read in one call: ~2 ms for 300 candidates, against ~20 ms
+        model's weights read in one call: ~4 ms for 300 candidates, against ~20 ms
         naming and hashing each candidate's features (which only reasons need)."""
         if not candidates:
             return []
