@@ -4,7 +4,7 @@
 which is what explanations need; formatting and hashing ~20 names per story cost ~70 µs,
 ~20 ms for a page's 300 candidates. A page has one reader and few distinct topics,
 outlets, age buckets and entities, so this module hashes each distinct name once per
-page (and each reader-free name once per process) and returns flat arrays the model
+page (and each story's own indicators once per process) and returns flat arrays the model
 reads in one call. The slots and values are exactly those of
 ``model.features(features(...))``, so a margin is the same either way (a test holds the
 two to each other); only the feature names are not kept.
@@ -26,6 +26,7 @@ from tidings.rank.features import (
     MAX_ENTITIES,
     SIMILARITY_EDGES,
     _bucket,
+    _share,
     age_hours,
     interest_match,
 )
@@ -45,23 +46,6 @@ class Encoded:
     offsets: npt.NDArray[np.int64]
 
 
-@lru_cache(maxsize=1 << 16)
-def _name_slot(name: str, mask: int) -> int:
-    return _slot(name) & mask
-
-
-def _share_table(weights: dict[str, float]) -> tuple[dict[str, float], float]:
-    total = sum(weights.values()) if weights else 0.0
-    return weights, total
-
-
-def _share(table: tuple[dict[str, float], float], key: str | None) -> float:
-    weights, total = table
-    if not key or not weights or total <= 0:
-        return 0.0
-    return weights.get(key, 0.0) / total
-
-
 def encode_many(
     profile: ReaderProfile | None,
     candidates: Sequence[FeedCandidate],
@@ -77,7 +61,7 @@ def encode_many(
     slots: list[int] = []
     values: list[float] = []
     offsets = [0]
-    popularity_slot = _name_slot("popularity", mask)
+    popularity_slot = _slot("popularity") & mask
     if profile is None:
         for candidate in candidates:
             _item(candidate, now, mask, bias, popularity_slot, slots, values)
@@ -86,30 +70,28 @@ def encode_many(
     # what holds the reader is hashed, and its affinity found, once per page and value
     reader = profile.reader
     history = "new" if profile.events < 5 else "some" if profile.events < 50 else "rich"
-    history_slot = _name_slot(f"history={history}", mask)
-    topic_share = _share_table(profile.topics)
-    source_share = _share_table(profile.sources)
-    entity_share = _share_table(profile.entities)
+    history_slot = _slot(f"history={history}") & mask
+    # each table's sum once per page (``features._share`` takes it when at hand)
+    topics, sources, entities = profile.topics, profile.sources, profile.entities
+    topic_total, source_total = sum(topics.values()), sum(sources.values())
+    entity_total = sum(entities.values())
     by_topic: dict[str | None, tuple[int, float]] = {}
     by_source: dict[str, tuple[int, float]] = {}
     by_entity: dict[str, tuple[int, float]] = {}
-    fixed = [
-        _name_slot(name, mask)
-        for name in ("affinity:topic", "affinity:source", "affinity:entity", "similarity")
-    ]
-    fixed.append(_name_slot("similarity:mean", mask))
-    edges = [_name_slot(f"similarity>={edge}", mask) for edge in SIMILARITY_EDGES]
+    names = ("affinity:topic", "affinity:source", "affinity:entity", "similarity")
+    fixed = [_slot(name) & mask for name in (*names, "similarity:mean")]
+    edges = [_slot(f"similarity>={edge}") & mask for edge in SIMILARITY_EDGES]
     for candidate, match in zip(candidates, matches, strict=True):
         _item(candidate, now, mask, bias, popularity_slot, slots, values)
         topic = by_topic.get(candidate.topic)
         if topic is None:
             name = f"reader={reader}&topic={candidate.topic or '-'}"
-            topic = (_slot(name) & mask, _share(topic_share, candidate.topic))
+            topic = (_slot(name) & mask, _share(topics, candidate.topic, topic_total))
             by_topic[candidate.topic] = topic
         source = by_source.get(candidate.source)
         if source is None:
             name = f"reader={reader}&source={candidate.source}"
-            source = (_slot(name) & mask, _share(source_share, candidate.source))
+            source = (_slot(name) & mask, _share(sources, candidate.source, source_total))
             by_source[candidate.source] = source
         slots += (history_slot, topic[0], source[0])
         values += (1.0, 1.0, 1.0)
@@ -119,7 +101,7 @@ def encode_many(
             entity = by_entity.get(key)
             if entity is None:
                 name = f"reader={reader}&entity={key}"
-                entity = (_slot(name) & mask, _share(entity_share, key))
+                entity = (_slot(name) & mask, _share(entities, key, entity_total))
                 by_entity[key] = entity
             slots.append(entity[0])
             values.append(1.0)
