@@ -185,3 +185,43 @@ def test_headline_reports_unreadable_input(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not valid JSON" in result.stderr
     result = tidings("headline", str(tmp_path / "missing.html"), cwd=tmp_path)
     assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+OPML_WITH_FOLDERS = """<?xml version="1.0"?>
+<opml version="2.0"><head><title>mine</title></head><body>
+  <outline text="World" title="World">
+    <outline type="rss" text="Wire" title="Wire" xmlUrl="https://wire.example/feed.xml"/>
+  </outline>
+  <outline type="rss" text="Local" xmlUrl="https://local.example/rss"/>
+</body></opml>
+"""
+
+
+def test_accounts_and_their_opml(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path / "data"))
+    added = tidings(
+        *data, "accounts", "add", "alice", "--admin", cwd=tmp_path, stdin="s3cret-pass\n"
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Added admin alice" in added.stdout
+    taken = tidings(*data, "accounts", "add", "alice", cwd=tmp_path, stdin="another-pass\n")
+    assert taken.returncode == 1 and "exists already" in taken.stderr
+    short = tidings(*data, "accounts", "add", "bob", cwd=tmp_path, stdin="short\n")
+    assert short.returncode == 1 and "at least 8" in short.stderr
+    opml = tmp_path / "mine.opml"
+    opml.write_text(OPML_WITH_FOLDERS)
+    imported = tidings(*data, "sources", "import", str(opml), "--account", "alice", cwd=tmp_path)
+    assert imported.returncode == 0 and "Imported 2 feeds" in imported.stdout
+    listed = tidings(*data, "accounts", "list", cwd=tmp_path)
+    assert (
+        "alice" in listed.stdout and "admin" in listed.stdout and "2 subscriptions" in listed.stdout
+    )
+    exported = tidings(*data, "sources", "export", "--account", "alice", cwd=tmp_path).stdout
+    assert 'text="World"' in exported and "wire.example/feed.xml" in exported
+    nobody = tidings(*data, "sources", "export", "--account", "nobody", cwd=tmp_path)
+    assert nobody.returncode == 1 and "no account named" in nobody.stderr
+    passwd = tidings(*data, "accounts", "passwd", "alice", cwd=tmp_path, stdin="n3w-password\n")
+    assert passwd.returncode == 0, passwd.stderr
+    removed = tidings(*data, "accounts", "remove", "alice", cwd=tmp_path)
+    assert removed.returncode == 0
+    assert "alice" not in tidings(*data, "accounts", "list", cwd=tmp_path).stdout

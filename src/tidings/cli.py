@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tidings import __version__
+from tidings import __version__, cli_accounts
 from tidings.config import Settings
 from tidings.errors import TidingsError
 from tidings.records import ExtractedArticle, NotAnArticle, SourceKind
@@ -166,10 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
     rm.set_defaults(handler=_sources_remove)
     imp = ssub.add_parser("import", help="import feeds from an OPML file")
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--account", metavar="USERNAME", help="also subscribe this account, in the file's folders"
+    )
     imp.set_defaults(handler=_sources_import)
     exp = ssub.add_parser("export", help="export feeds as OPML (to stdout, or -o FILE)")
     exp.add_argument("-o", "--output", type=Path)
+    exp.add_argument(
+        "--account", metavar="USERNAME", help="export this account's subscriptions and folders"
+    )
     exp.set_defaults(handler=_sources_export)
+
+    cli_accounts.add_parsers(sub)
 
     status = sub.add_parser("status", help="counts of sources, URLs and articles")
     status.set_defaults(handler=_status)
@@ -383,7 +391,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Tidings is serving at http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
     try:
         run_server(
-            store, host, port, log_level=settings.log_level.lower(), workers=max(1, args.workers)
+            store,
+            host,
+            port,
+            log_level=settings.log_level.lower(),
+            workers=max(1, args.workers),
+            crawl=settings.crawl,
+            auth=settings.auth,
         )
     finally:
         store.close()
@@ -687,7 +701,8 @@ def _sources_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     store = _open_store(settings)
     try:
-        added, existing = import_opml(store, data)
+        account = cli_accounts.find_account(store, args.account) if args.account else None
+        added, existing = import_opml(store, data, account_id=account.id if account else None)
     finally:
         store.close()
     print(f"Imported {added} feeds ({existing} already present)")
@@ -699,7 +714,8 @@ def _sources_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = _open_store(settings)
     try:
-        opml = export_opml(store)
+        account = cli_accounts.find_account(store, args.account) if args.account else None
+        opml = export_opml(store, account_id=account.id if account else None)
     finally:
         store.close()
     if args.output:

@@ -60,6 +60,11 @@ class CrawlSettings:
         return dataclasses.replace(self, allowed_networks=self.allowed_networks + extra)
 
 
+#: ``none``: nobody logs in to the web reader (a personal instance; each browser is an
+#: anonymous reader); ``accounts``: every page and the JSON API need a login.
+AUTH_MODES = ("none", "accounts")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
@@ -69,6 +74,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    #: One of :data:`AUTH_MODES` (``TIDINGS_AUTH``).
+    auth: str = "none"
 
     @property
     def resolved_database_url(self) -> str:

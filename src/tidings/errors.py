@@ -122,6 +122,10 @@ class NotFoundError(StoreError):
     pass
 
 
+class ConflictError(StoreError):
+    """A unique thing exists already (an account's username)."""
+
+
 # --- headlines ----------------------------------------------------------------
 
 

@@ -454,3 +454,38 @@ class RankedStory:
     #: ``personal``, ``perspective`` (an outlet the reader does not usually read),
     #: ``explore`` (a new item or interest), ``top`` or ``latest``.
     slot: str = "personal"
+
+
+@dataclass(frozen=True)
+class Account:
+    """Someone who logs in: a reader with a name and a password (``serve.accounts``)."""
+
+    id: int
+    username: str
+    #: The reader id their events, controls and profile are kept under.
+    reader: str
+    is_admin: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A source an account reads, under its own title and folder (the reader apps'
+    "feed" and "category")."""
+
+    source: Source
+    title: str | None = None
+    folder: str | None = None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.source.title or self.source.url
+
+
+@dataclass(frozen=True)
+class ReaderItem:
+    """An article as one account sees it in the reader apps: read or not, starred or not."""
+
+    article: StoredArticle
+    read: bool
+    starred: bool

@@ -62,8 +62,9 @@ async def _discover(url: str, settings: CrawlSettings) -> tuple[SourceKind, str,
     return SourceKind.PAGE, url, ()
 
 
-def import_opml(store: Store, data: bytes) -> tuple[int, int]:
-    """Add every feed of an OPML file. Returns (added, already present)."""
+def import_opml(store: Store, data: bytes, *, account_id: int | None = None) -> tuple[int, int]:
+    """Add every feed of an OPML file; with ``account_id``, also subscribe that account
+    to each, in the folder its outline sits in. Returns (added, already present)."""
     added = existing = 0
     for outline in parse_opml(data):
         try:
@@ -74,19 +75,34 @@ def import_opml(store: Store, data: bytes) -> tuple[int, int]:
         spec = SourceSpec(
             url=url, kind=SourceKind.FEED, title=outline.title, site_url=outline.site_url
         )
-        _, created = store.add_source(spec)
+        source, created = store.add_source(spec)
         if created:
             added += 1
         else:
             existing += 1
+        if account_id is not None:
+            store.subscribe(account_id, source.id, title=outline.title, folder=outline.category)
     return added, existing
 
 
-def export_opml(store: Store) -> str:
-    """Every feed source as OPML 2.0."""
-    feeds = [
-        OutlineFeed(url=s.url, title=s.title, site_url=s.site_url)
-        for s in store.list_sources()
-        if s.kind is SourceKind.FEED
-    ]
+def export_opml(store: Store, *, account_id: int | None = None) -> str:
+    """Every feed source as OPML 2.0; with ``account_id``, that account's subscriptions
+    under its own titles, in its folders."""
+    if account_id is not None:
+        feeds = [
+            OutlineFeed(
+                url=sub.source.url,
+                title=sub.display_title,
+                site_url=sub.source.site_url,
+                category=sub.folder,
+            )
+            for sub in store.subscriptions(account_id)
+            if sub.source.kind is SourceKind.FEED
+        ]
+    else:
+        feeds = [
+            OutlineFeed(url=s.url, title=s.title, site_url=s.site_url)
+            for s in store.list_sources()
+            if s.kind is SourceKind.FEED
+        ]
     return write_opml(feeds)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from tidings.errors import NotFoundError
 from tidings.serve import coverage, feed
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep, cookie_reader
+from tidings.serve.deps import StoreDep, cookie_reader, reader_for_api
 from tidings.serve.schemas import (
     ArticleDetail,
     ArticleHeadlinesOut,
@@ -157,7 +157,7 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
         NewEvent(
             e.kind,
             article_id=e.article_id,
-            reader=e.reader or default_reader,
+            reader=reader_for_api(request, e.reader or default_reader),
             data={
                 k: v
                 for k, v in e.model_dump(exclude={"kind", "article_id", "reader"}).items()

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from tidings import __version__
-from tidings.serve import api, feed, feed_web, web
+from tidings.config import AUTH_MODES, CrawlSettings, Settings
+from tidings.errors import ConfigError
+from tidings.serve import api, feed, feed_web, fever, googlereader, login, web
 from tidings.serve.learning import LearningTicker
 from tidings.serve.security import SecurityHeadersMiddleware
 from tidings.store.base import Store
@@ -37,15 +39,35 @@ article are hidden unless `include_duplicates=true`.
 """
 
 #: Paths answered in JSON even for errors; everything else gets an HTML error page.
-_JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/openapi.json", "/static/")
+_JSON_PREFIXES = (
+    "/api/",
+    "/healthz",
+    "/readyz",
+    "/openapi.json",
+    "/static/",
+    "/reader/api/",
+    "/accounts/",
+    "/fever",
+)
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(_JSON_PREFIXES)
 
 
-def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
-    """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``.
+def create_app(
+    store: Store,
+    *,
+    title: str = "Tidings",
+    crawl: CrawlSettings | None = None,
+    auth: str | None = None,
+) -> FastAPI:
+    """Build the app serving ``store``: HTML at ``/``, JSON under ``/api/v1``, the
+    Google Reader API under ``/reader/api/0`` (login at ``/accounts/ClientLogin``) and
+    the Fever API at ``/fever/``. ``crawl``: how sources that readers add are fetched;
+    ``auth``: ``none`` (nobody logs in to the web reader: a personal instance) or
+    ``accounts`` (every page and the JSON API need a login; see ``serve.login``).
+    Both default to the environment's settings.
 
     While it runs (its lifespan), the learners also run every few seconds in the
     background (``serve.learning``), so impressions logged by feed pages are learned
@@ -78,13 +100,25 @@ def create_app(store: Store, *, title: str = "Tidings") -> FastAPI:
     )
     app.state.store = store
     app.state.title = title
+    if crawl is None or auth is None:
+        env = Settings.from_env()
+        crawl = crawl if crawl is not None else env.crawl
+        auth = auth if auth is not None else env.auth
+    if auth not in AUTH_MODES:
+        raise ConfigError(f"TIDINGS_AUTH must be one of {', '.join(AUTH_MODES)}, not {auth!r}")
+    app.state.crawl = crawl
+    app.state.auth_required = auth == "accounts"
 
-    app.include_router(api.router)
-    app.include_router(feed.router)
+    gate = [Depends(login.require_login)]
+    app.include_router(api.router, dependencies=gate)
+    app.include_router(feed.router, dependencies=gate)
     app.include_router(api.health_router)
     app.include_router(feed.ready_router)
-    app.include_router(web.router)
-    app.include_router(feed_web.router)
+    app.include_router(login.router)
+    app.include_router(web.router, dependencies=gate)
+    app.include_router(feed_web.router, dependencies=gate)
+    app.include_router(googlereader.router)
+    app.include_router(fever.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
 

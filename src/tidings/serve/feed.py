@@ -23,7 +23,7 @@ from tidings.pipeline.rank import FeedService
 from tidings.records import RankedStory, StoredArticle
 from tidings.serve import coverage
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep, app_singleton
+from tidings.serve.deps import StoreDep, app_singleton, reader_for_api
 from tidings.serve.headlines import ShownHeadline
 from tidings.serve.learning import MAX_EVENTS_IN_REQUEST, Learned, learn_now, shared_ranker
 from tidings.serve.schemas import ShownHeadlineOut, reader_path, story_path
@@ -147,6 +147,7 @@ def feed(
     """One entry per story (never five copies of one event). `personal` learns from the
     reader's events within seconds; with personalisation switched off, or without a
     reader, the editorial `top` feed is served. Mutes and hidden stories always apply."""
+    user = reader_for_api(request, user)
     served = serve_feed(request, store, user, mode=mode, limit=limit)
     items = [
         FeedItemOut(
@@ -234,8 +235,8 @@ def learn(request: Request, store: Store) -> Learned:
 
 
 @router.get("/readers/{reader}/controls", response_model=ControlsOut, summary="A reader's controls")
-def get_controls(store: StoreDep, reader: ReaderId) -> ControlsOut:
-    return _controls(store, reader)
+def get_controls(request: Request, store: StoreDep, reader: ReaderId) -> ControlsOut:
+    return _controls(store, _own(request, reader))
 
 
 @router.post(
@@ -243,7 +244,10 @@ def get_controls(store: StoreDep, reader: ReaderId) -> ControlsOut:
     response_model=ControlsOut,
     summary="Mute or boost a source, topic, entity or keyword; hide a story",
 )
-def set_control(store: StoreDep, reader: ReaderId, control: ControlIn) -> ControlsOut:
+def set_control(
+    request: Request, store: StoreDep, reader: ReaderId, control: ControlIn
+) -> ControlsOut:
+    reader = _own(request, reader)
     try:
         store.set_control(reader, control.kind, control.value, control.action)
     except ValueError as exc:
@@ -256,12 +260,20 @@ def set_control(store: StoreDep, reader: ReaderId, control: ControlIn) -> Contro
     response_model=ControlsOut,
     summary="Switch personalisation on or off; set the reader's region",
 )
-def set_settings(store: StoreDep, reader: ReaderId, settings: SettingsIn) -> ControlsOut:
+def set_settings(
+    request: Request, store: StoreDep, reader: ReaderId, settings: SettingsIn
+) -> ControlsOut:
+    reader = _own(request, reader)
     if settings.personalized is not None:
         store.set_personalized(reader, settings.personalized)
     if "region" in settings.model_fields_set:
         store.set_region(reader, settings.region.upper() if settings.region else None)
     return _controls(store, reader)
+
+
+def _own(request: Request, reader: str) -> str:
+    """``reader``, if the caller may act for them (``deps.reader_for_api``)."""
+    return reader_for_api(request, reader) or reader
 
 
 def _controls(store: Store, reader: str) -> ControlsOut:

@@ -1,10 +1,10 @@
 """The reader's feeds in HTML: "For you", "Top stories", and the reader's controls.
 
-Until accounts arrive, a reader is an anonymous id kept in a cookie (HttpOnly,
-SameSite=Lax), created on the first visit. Forms post mutes, boosts, "less like
-this" and the personalisation switch; a post whose ``Origin`` is another site is
-refused, and the SameSite cookie is not sent by cross-site posts, so another site
-cannot act for the reader.
+The reader is the logged-in account, or (on an instance without accounts) an anonymous
+id kept in a cookie (HttpOnly, SameSite=Lax), created on the first visit. Forms post
+mutes, boosts, "less like this" and the personalisation switch, each with the
+visitor's CSRF token (``deps.csrf_ok``); a post without it, or whose ``Origin`` is
+another site, is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tidings.serve.deps import READER_COOKIE, StoreDep, reader_of
+from tidings.serve.deps import StoreDep, csrf_ok, remember, visitor
 from tidings.serve.feed import learn, serve_feed
 from tidings.serve.web import render, render_error
 from tidings.store.base import NewEvent, Store
@@ -25,27 +25,17 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 PAGE_SIZE = 30
-_ONE_YEAR = 365 * 24 * 3600
+#: A form without the visitor's CSRF token, or from another site.
+_FORGED = "That form has expired or came from another site: reload the page and try again."
 
-
-def _remember(response: Response, reader: str, new: bool) -> Response:
-    if new:
-        response.set_cookie(
-            READER_COOKIE, reader, max_age=_ONE_YEAR, httponly=True, samesite="lax", path="/"
-        )
-    return response
-
-
-def _same_site(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return not origin or origin.split("://", 1)[-1] == request.headers.get("host", "")
+CsrfForm = Annotated[str, Form(max_length=100)]
 
 
 def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Response:
-    reader, new = reader_of(request)
+    reader = visitor(request).reader
     served = serve_feed(request, store, reader, mode=mode, limit=PAGE_SIZE)
     controls = store.reader_controls(reader)
-    response = render(
+    return render(
         request,
         "feed.html",
         {
@@ -58,7 +48,6 @@ def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Re
             "path": request.url.path,
         },
     )
-    return _remember(response, reader, new)
 
 
 @router.get("/for-you")
@@ -79,16 +68,17 @@ def control(
     value: Annotated[str, Form(max_length=300)],
     action: Annotated[str, Form()],
     back: Annotated[str, Form()] = "/for-you",
+    csrf: CsrfForm = "",
 ) -> Response:
     """Mute, boost, or (``action=clear``) remove a control; back to the page."""
-    if not _same_site(request):
-        return render_error(request, 400, "That form came from another site.")
-    reader, new = reader_of(request)
+    if not csrf_ok(request, csrf):
+        return render_error(request, 400, _FORGED)
+    who = visitor(request)
     try:
-        store.set_control(reader, kind, value, None if action == "clear" else action)
+        store.set_control(who.reader, kind, value, None if action == "clear" else action)
     except ValueError as exc:
         return render_error(request, 400, str(exc))
-    return _remember(RedirectResponse(_local(back), status_code=303), reader, new)
+    return remember(request, RedirectResponse(_local(back), status_code=303), who)
 
 
 @router.post("/feedback")
@@ -98,40 +88,46 @@ def feedback(
     kind: Annotated[str, Form()],
     article_id: Annotated[int, Form()],
     back: Annotated[str, Form()] = "/for-you",
+    csrf: CsrfForm = "",
 ) -> Response:
     """ "Less like this" or "hide" on a story: logged, learned from at once."""
-    if not _same_site(request) or kind not in ("less_like_this", "hide"):
+    if not csrf_ok(request, csrf):
+        return render_error(request, 400, _FORGED)
+    if kind not in ("less_like_this", "hide"):
         return render_error(request, 400, "That feedback is not valid.")
-    reader, new = reader_of(request)
-    store.record_events([NewEvent(kind, article_id=article_id, reader=reader)])
+    who = visitor(request)
+    store.record_events([NewEvent(kind, article_id=article_id, reader=who.reader)])
     learn(request, store)
-    return _remember(RedirectResponse(_local(back), status_code=303), reader, new)
+    return remember(request, RedirectResponse(_local(back), status_code=303), who)
 
 
 @router.post("/settings/personalization")
 def personalization(
-    request: Request, store: StoreDep, on: Annotated[str, Form()] = "off"
+    request: Request, store: StoreDep, on: Annotated[str, Form()] = "off", csrf: CsrfForm = ""
 ) -> Response:
-    if not _same_site(request):
-        return render_error(request, 400, "That form came from another site.")
-    reader, new = reader_of(request)
-    store.set_personalized(reader, on == "on")
-    return _remember(RedirectResponse("/for-you", status_code=303), reader, new)
+    if not csrf_ok(request, csrf):
+        return render_error(request, 400, _FORGED)
+    who = visitor(request)
+    store.set_personalized(who.reader, on == "on")
+    return remember(request, RedirectResponse("/for-you", status_code=303), who)
 
 
 @router.post("/settings/region")
 def region(
-    request: Request, store: StoreDep, region: Annotated[str, Form(max_length=2)] = ""
+    request: Request,
+    store: StoreDep,
+    region: Annotated[str, Form(max_length=2)] = "",
+    csrf: CsrfForm = "",
 ) -> Response:
     """The country the reader reads from ("popular in your region"); empty clears it."""
-    if not _same_site(request):
-        return render_error(request, 400, "That form came from another site.")
-    reader, new = reader_of(request)
+    if not csrf_ok(request, csrf):
+        return render_error(request, 400, _FORGED)
+    who = visitor(request)
     try:
-        store.set_region(reader, region.strip().upper() or None)
+        store.set_region(who.reader, region.strip().upper() or None)
     except ValueError:
         return render_error(request, 400, "A region is a two-letter country code, like GB.")
-    return _remember(RedirectResponse("/for-you", status_code=303), reader, new)
+    return remember(request, RedirectResponse("/for-you", status_code=303), who)
 
 
 def _local(path: str) -> str:

@@ -6,6 +6,8 @@ through ``sanitize_html`` first and only then mark it safe.
 
 from __future__ import annotations
 
+import html
+
 import nh3
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -70,4 +72,14 @@ def sanitize_html(html: str) -> str:
         link_rel=LINK_REL,
         url_schemes=set(URL_SCHEMES),
         strip_comments=True,
+    )
+
+
+def text_as_html(text: str) -> str:
+    """Extracted plain text as safe HTML, one ``<p>`` per paragraph: what reader apps
+    (Google Reader, Fever, Atom/JSON Feed) show as an article's content."""
+    return "".join(
+        f"<p>{html.escape(line.strip(), quote=False)}</p>"
+        for line in text.splitlines()
+        if line.strip()
     )

@@ -19,7 +19,7 @@ from types import TracebackType
 import uvicorn
 from fastapi import FastAPI
 
-from tidings.config import Settings
+from tidings.config import CrawlSettings, Settings
 from tidings.serve.app import create_app
 from tidings.store import open_store
 from tidings.store.base import Store
@@ -34,7 +34,9 @@ def app_from_settings() -> FastAPI:
     """The app over the store the environment's settings name (``TIDINGS_*``): what each
     worker process of ``tidings serve --workers N`` builds for itself."""
     settings = Settings.from_env()
-    return create_app(open_store(settings.resolved_database_url))
+    return create_app(
+        open_store(settings.resolved_database_url), crawl=settings.crawl, auth=settings.auth
+    )
 
 
 def run_server(
@@ -45,6 +47,8 @@ def run_server(
     log_level: str = "info",
     title: str = "Tidings",
     workers: int = 1,
+    crawl: CrawlSettings | None = None,
+    auth: str | None = None,
 ) -> None:
     """Serve ``store`` on ``host:port`` until interrupted (Ctrl-C / SIGTERM).
 
@@ -67,7 +71,7 @@ def run_server(
         )
         return
     config = uvicorn.Config(
-        create_app(store, title=title),
+        create_app(store, title=title, crawl=crawl, auth=auth),
         host=host,
         port=port,
         log_level=log_level.lower(),
@@ -84,11 +88,18 @@ class RunningServer:
     """
 
     def __init__(
-        self, store: Store, host: str = "127.0.0.1", port: int = 0, *, title: str = "Tidings"
+        self,
+        store: Store,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        title: str = "Tidings",
+        crawl: CrawlSettings | None = None,
+        auth: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
-        self._app = create_app(store, title=title)
+        self._app = create_app(store, title=title, crawl=crawl, auth=auth)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -177,7 +188,13 @@ class RunningServer:
 
 
 def serve_in_background(
-    store: Store, host: str = "127.0.0.1", port: int = 0, *, title: str = "Tidings"
+    store: Store,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    title: str = "Tidings",
+    crawl: CrawlSettings | None = None,
+    auth: str | None = None,
 ) -> RunningServer:
     """A not-yet-started server for ``store``; enter it (``with``/``async with``) to run it.
 
@@ -186,7 +203,7 @@ def serve_in_background(
         with serve_in_background(store) as server:
             httpx.get(server.url + "/healthz")
     """
-    return RunningServer(store, host, port, title=title)
+    return RunningServer(store, host, port, title=title, crawl=crawl, auth=auth)
 
 
 def _bind(host: str, port: int) -> socket.socket:

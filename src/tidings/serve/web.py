@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from tidings.errors import NotFoundError
 from tidings.serve import coverage, feed, formatting
 from tidings.serve import headlines as shown_headlines
-from tidings.serve.deps import StoreDep, cookie_reader
+from tidings.serve.deps import StoreDep, auth_required, cookie_reader, remember, visitor
 from tidings.serve.schemas import reader_path, story_path
 from tidings.urls import host_of
 
@@ -61,12 +61,19 @@ templates = Jinja2Templates(env=_environment())
 def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    """Render ``name`` with the context every page needs (site title, root path)."""
+    """Render ``name`` with the context every page needs (site title, root path, who is
+    reading and their forms' CSRF token; a new visitor's cookies are set)."""
+    who = visitor(request)
     base = {
         "site_title": getattr(request.app.state, "title", "Tidings"),
         "root": request.scope.get("root_path", "").rstrip("/"),
+        "csrf": who.csrf,
+        "account": who.account,
+        "accounts_on": auth_required(request),
     }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+    page = templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+    remember(request, page, who)
+    return page
 
 
 def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tidings.records import (
+    Account,
     ArticleAnalysis,
     ArticleBrief,
     Event,
@@ -23,6 +24,7 @@ from tidings.records import (
     HeadlineCandidate,
     HeadlineDelta,
     ReaderControls,
+    ReaderItem,
     ReaderProfile,
     SaveResult,
     Source,
@@ -31,7 +33,36 @@ from tidings.records import (
     StoredArticle,
     StoredHeadline,
     Story,
+    Subscription,
 )
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which of an account's articles to list, count or mark (all conditions hold).
+
+    Without ``starred``, the articles of the account's subscriptions (one of each
+    duplicate among them); with it, its starred articles wherever they came from.
+    """
+
+    source_ids: tuple[int, ...] | None = None
+    folder: str | None = None
+    unread: bool = False
+    read: bool = False
+    starred: bool = False
+    ids: tuple[int, ...] | None = None
+    #: Crawl time bounds (ISO 8601 UTC): ``crawled_after < created_at <= crawled_before``.
+    crawled_after: str | None = None
+    crawled_before: str | None = None
+    #: Article id bounds, exclusive.
+    after_id: int | None = None
+    before_id: int | None = None
+    #: Order by article id instead of publication time (newest first unless
+    #: ``oldest_first``).
+    by_id: bool = False
+    oldest_first: bool = False
+    limit: int | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -412,3 +443,98 @@ class Store(abc.ABC):
     ) -> bool:
         """Store updated profiles and model state and move ``consumer``'s cursor, in one
         transaction, only if the cursor is still ``expected_cursor`` (else False)."""
+
+    # --- accounts (``serve.accounts`` hashes passwords and tokens; the store keeps them)
+
+    @abc.abstractmethod
+    def create_account(
+        self,
+        username: str,
+        password_hash: str,
+        *,
+        fever_key: str | None = None,
+        is_admin: bool = False,
+        reader: str | None = None,
+    ) -> Account:
+        """A new account (``reader``: an existing reader id to keep, else a new one).
+        Raises ``ConflictError`` if the username is taken."""
+
+    @abc.abstractmethod
+    def get_account(self, account_id: int) -> Account: ...
+
+    @abc.abstractmethod
+    def list_accounts(self) -> list[Account]: ...
+
+    @abc.abstractmethod
+    def account_credentials(self, username: str) -> tuple[Account, str] | None:
+        """The account and its password hash, if the username exists."""
+
+    @abc.abstractmethod
+    def account_by_fever_key(self, fever_key: str) -> Account | None: ...
+
+    @abc.abstractmethod
+    def set_password(self, account_id: int, password_hash: str, fever_key: str | None) -> None:
+        """A new password (and Fever key); every session of the account ends."""
+
+    @abc.abstractmethod
+    def delete_account(self, account_id: int) -> None:
+        """The account with its sessions, subscriptions and article states (its
+        reading history under its reader id is deleted separately)."""
+
+    @abc.abstractmethod
+    def create_session(
+        self, token_hash: str, account_id: int, *, kind: str, csrf: str, expires_at: str
+    ) -> None:
+        """Keep a session (expired ones are dropped on the way)."""
+
+    @abc.abstractmethod
+    def session(self, token_hash: str, kind: str) -> tuple[Account, str] | None:
+        """The account of an unexpired session and the session's CSRF token."""
+
+    @abc.abstractmethod
+    def delete_session(self, token_hash: str) -> None: ...
+
+    @abc.abstractmethod
+    def subscribe(
+        self,
+        account_id: int,
+        source_id: int,
+        *,
+        title: str | None = None,
+        folder: str | None = None,
+    ) -> None:
+        """Subscribe ``account_id`` to a source, or set its title and folder."""
+
+    @abc.abstractmethod
+    def unsubscribe(self, account_id: int, source_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def subscriptions(self, account_id: int) -> list[Subscription]: ...
+
+    @abc.abstractmethod
+    def set_article_state(
+        self,
+        account_id: int,
+        article_ids: Sequence[int],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+    ) -> int:
+        """Mark articles read/unread, starred/unstarred (None: leave as is); returns how
+        many of ``article_ids`` exist."""
+
+    @abc.abstractmethod
+    def mark_read(self, account_id: int, where: ItemFilter) -> int:
+        """Mark every article ``where`` selects read; returns how many were unread."""
+
+    @abc.abstractmethod
+    def reader_items(self, account_id: int, where: ItemFilter) -> list[ReaderItem]:
+        """The articles ``where`` selects, with their read and starred state."""
+
+    @abc.abstractmethod
+    def reader_item_ids(self, account_id: int, where: ItemFilter) -> list[int]:
+        """Only the ids of :meth:`reader_items` (cheap: no article is read)."""
+
+    @abc.abstractmethod
+    def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
+        """Source id → (unread articles, crawl time of the newest of them)."""

@@ -276,4 +276,57 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX reader_setting_region ON reader_setting (region, reader);
         """,
     ),
+    Migration(
+        7,
+        "accounts, sessions, subscriptions, read and starred articles",
+        """
+        -- People who log in. ``reader`` is the id their events, controls and profile
+        -- are kept under (random, so a rename changes nothing else); ``fever_key`` is
+        -- the SHA-256 of the Fever API key, md5("username:password"), which Fever
+        -- clients send instead of a password.
+        CREATE TABLE account (
+            id            INTEGER PRIMARY KEY,
+            username      TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            fever_key     TEXT UNIQUE,
+            reader        TEXT NOT NULL UNIQUE,
+            is_admin      INTEGER NOT NULL DEFAULT 0,
+            created_at    TEXT NOT NULL
+        );
+
+        -- Logged-in sessions (web cookies and reader-app tokens), by the SHA-256 of the
+        -- token: a copy of the database holds no usable token.
+        CREATE TABLE auth_session (
+            token_hash TEXT PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            kind       TEXT NOT NULL CHECK (kind IN ('web', 'api')),
+            csrf       TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX auth_session_account ON auth_session (account_id);
+
+        -- The sources an account reads, with its own title and folder for each.
+        CREATE TABLE subscription (
+            account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            title      TEXT,
+            folder     TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, source_id)
+        );
+        CREATE INDEX subscription_source ON subscription (source_id);
+
+        -- Read and starred articles per account (no row: unread, not starred).
+        CREATE TABLE article_state (
+            account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            read       INTEGER NOT NULL DEFAULT 0,
+            starred    INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, article_id)
+        );
+        CREATE INDEX article_state_starred ON article_state (account_id, starred, article_id);
+        """,
+    ),
 )

@@ -25,6 +25,7 @@ from typing import Any
 
 from tidings.errors import MigrationError, NotFoundError, StoreError
 from tidings.records import (
+    Account,
     ArticleAnalysis,
     ArticleBrief,
     ArticleSaved,
@@ -37,6 +38,7 @@ from tidings.records import (
     HeadlineCandidate,
     HeadlineDelta,
     ReaderControls,
+    ReaderItem,
     ReaderProfile,
     SaveResult,
     Source,
@@ -45,11 +47,13 @@ from tidings.records import (
     StoredArticle,
     StoredHeadline,
     Story,
+    Subscription,
     URLState,
 )
+from tidings.store import sqlite_accounts as _accounts
 from tidings.store import sqlite_headlines as _headlines
 from tidings.store import sqlite_readers as _readers
-from tidings.store.base import ArticlePage, FetchLog, NewEvent, NewURL, Store
+from tidings.store.base import ArticlePage, FetchLog, ItemFilter, NewEvent, NewURL, Store
 from tidings.store.migrations import MIGRATIONS
 from tidings.timestamps import utc_iso, utcnow_iso
 from tidings.urls import host_of
@@ -806,8 +810,112 @@ class SQLiteStore(Store):
                 new_cursor=new_cursor,
             )
 
+    # --- helpers -------------------------------------------------------------------
 
-# --- helpers -------------------------------------------------------------------
+    # --- accounts ----------------------------------------------------------------
+
+    def create_account(
+        self,
+        username: str,
+        password_hash: str,
+        *,
+        fever_key: str | None = None,
+        is_admin: bool = False,
+        reader: str | None = None,
+    ) -> Account:
+        with self._tx() as conn:
+            return _accounts.create_account(
+                conn, username, password_hash, fever_key, is_admin=is_admin, reader=reader
+            )
+
+    def get_account(self, account_id: int) -> Account:
+        return _accounts.get_account(self._conn(), account_id)
+
+    def list_accounts(self) -> list[Account]:
+        return _accounts.list_accounts(self._conn())
+
+    def account_credentials(self, username: str) -> tuple[Account, str] | None:
+        return _accounts.account_credentials(self._conn(), username)
+
+    def account_by_fever_key(self, fever_key: str) -> Account | None:
+        return _accounts.account_by_fever_key(self._conn(), fever_key)
+
+    def set_password(self, account_id: int, password_hash: str, fever_key: str | None) -> None:
+        with self._tx() as conn:
+            _accounts.set_password(conn, account_id, password_hash, fever_key)
+
+    def delete_account(self, account_id: int) -> None:
+        with self._tx() as conn:
+            _accounts.delete_account(conn, account_id)
+
+    def create_session(
+        self, token_hash: str, account_id: int, *, kind: str, csrf: str, expires_at: str
+    ) -> None:
+        with self._tx() as conn:
+            _accounts.create_session(conn, token_hash, account_id, kind, csrf, expires_at)
+
+    def session(self, token_hash: str, kind: str) -> tuple[Account, str] | None:
+        return _accounts.session(self._conn(), token_hash, kind, utcnow_iso())
+
+    def delete_session(self, token_hash: str) -> None:
+        with self._tx() as conn:
+            _accounts.delete_session(conn, token_hash)
+
+    def subscribe(
+        self,
+        account_id: int,
+        source_id: int,
+        *,
+        title: str | None = None,
+        folder: str | None = None,
+    ) -> None:
+        with self._tx() as conn:
+            if not conn.execute("SELECT 1 FROM source WHERE id = ?", (source_id,)).fetchone():
+                raise NotFoundError(f"no source with id {source_id}")
+            _accounts.subscribe(conn, account_id, source_id, title, folder)
+
+    def unsubscribe(self, account_id: int, source_id: int) -> None:
+        with self._tx() as conn:
+            _accounts.unsubscribe(conn, account_id, source_id)
+
+    def subscriptions(self, account_id: int) -> list[Subscription]:
+        rows = _accounts.subscription_rows(self._conn(), account_id)
+        sources = {s.id: s for s in self.list_sources()}
+        return [
+            Subscription(sources[row["source_id"]], row["title"], row["folder"])
+            for row in rows
+            if row["source_id"] in sources
+        ]
+
+    def set_article_state(
+        self,
+        account_id: int,
+        article_ids: Sequence[int],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+    ) -> int:
+        with self._tx() as conn:
+            return _accounts.set_article_state(
+                conn, account_id, article_ids, read=read, starred=starred
+            )
+
+    def mark_read(self, account_id: int, where: ItemFilter) -> int:
+        with self._tx() as conn:
+            return _accounts.mark_read(conn, account_id, where)
+
+    def reader_items(self, account_id: int, where: ItemFilter) -> list[ReaderItem]:
+        rows = _accounts.item_rows(self._conn(), account_id, where)
+        articles = {a.id: a for a in self.get_articles([i for i, _, _ in rows])}
+        return [
+            ReaderItem(articles[i], read, starred) for i, read, starred in rows if i in articles
+        ]
+
+    def reader_item_ids(self, account_id: int, where: ItemFilter) -> list[int]:
+        return [i for i, _, _ in _accounts.item_rows(self._conn(), account_id, where)]
+
+    def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
+        return _accounts.unread_counts(self._conn(), account_id)
 
 
 def encode_cursor(sort_at: str, article_id: int) -> str:
