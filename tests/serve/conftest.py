@@ -34,14 +34,19 @@ XSS_TEXT = "First line <img src=x onerror=alert(1)>\n\nSecond <script>alert(2)</
 CHINESE_TEXT = "北京时间今天上午，新的政策正式发布。\n\n专家表示，这将影响数百万人。"
 XSS_SUMMARY = "Hostile <script>alert(5)</script> summary <img src=x onerror=alert(6)>"
 STORY_ID = 41
-#: The one script the reader serves (dwell time for the headline learner).
-OWN_SCRIPT = '<script src="/static/dwell.js" defer></script>'
+#: The scripts the reader serves: dwell time for the headline learner, keyboard keys.
+OWN_SCRIPTS = frozenset(
+    {
+        '<script src="/static/dwell.js" defer></script>',
+        '<script src="/static/keys.js" defer></script>',
+    }
+)
 
 
 def foreign_scripts(html: str) -> list[str]:
     """Script tags in ``html`` other than the reader's own (an injected one shows here)."""
     tags = re.findall(r"<script\b[^>]*>", html, flags=re.IGNORECASE)
-    return [t for t in tags if t + "</script>" != OWN_SCRIPT]
+    return [t for t in tags if t + "</script>" not in OWN_SCRIPTS]
 
 
 SOLO_STORY_ID = 42

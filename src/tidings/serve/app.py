@@ -21,7 +21,18 @@ from starlette.responses import Response
 from tidings import __version__
 from tidings.config import AUTH_MODES, CrawlSettings, Settings
 from tidings.errors import ConfigError
-from tidings.serve import api, feed, feed_web, fever, googlereader, login, web
+from tidings.serve import (
+    api,
+    feed,
+    feed_web,
+    fever,
+    googlereader,
+    login,
+    search,
+    settings_web,
+    syndication,
+    web,
+)
 from tidings.serve.learning import LearningTicker
 from tidings.serve.security import SecurityHeadersMiddleware
 from tidings.store.base import Store
@@ -48,6 +59,7 @@ _JSON_PREFIXES = (
     "/reader/api/",
     "/accounts/",
     "/fever",
+    "/feeds/",
 )
 
 
@@ -117,8 +129,12 @@ def create_app(
     app.include_router(login.router)
     app.include_router(web.router, dependencies=gate)
     app.include_router(feed_web.router, dependencies=gate)
+    app.include_router(search.api_router, dependencies=gate)
+    app.include_router(search.router, dependencies=gate)
+    app.include_router(settings_web.router, dependencies=gate)
     app.include_router(googlereader.router)
     app.include_router(fever.router)
+    app.include_router(syndication.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
 

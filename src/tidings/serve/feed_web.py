@@ -13,11 +13,11 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from tidings.serve.deps import StoreDep, csrf_ok, remember, visitor
 from tidings.serve.feed import learn, serve_feed
-from tidings.serve.web import render, render_error
+from tidings.serve.web import marks, render, render_error
 from tidings.store.base import NewEvent, Store
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def _page(request: Request, store: Store, mode: str, title: str, nav: str) -> Re
             "headlines": {article.id: shown for _, article, shown in served.entries},
             "controls": controls,
             "path": request.url.path,
+            "marks": marks(request, store, [article.id for _, article, _ in served.entries]),
         },
     )
 
@@ -133,3 +134,25 @@ def region(
 def _local(path: str) -> str:
     """Only paths on this site (no open redirect)."""
     return path if path.startswith("/") and not path.startswith("//") else "/for-you"
+
+
+@router.post("/articles/{article_id}/read")
+def mark_read(
+    request: Request,
+    store: StoreDep,
+    article_id: int,
+    read: Annotated[str, Form(max_length=1)] = "1",
+    back: Annotated[str, Form(max_length=2000)] = "/for-you",
+    csrf: CsrfForm = "",
+) -> Response:
+    """Mark an article read (``read=1``) or unread for the logged-in account; a script
+    asking for JSON gets ``{"read": ...}`` instead of the page again."""
+    who = visitor(request)
+    if not csrf_ok(request, csrf) or who.account is None:
+        return render_error(request, 400, _FORGED)
+    is_read = read == "1"
+    if not store.set_article_state(who.account.id, [article_id], read=is_read):
+        return render_error(request, 404, "There is no such article.")
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"article_id": article_id, "read": is_read})
+    return RedirectResponse(_local(back), status_code=303)

@@ -22,6 +22,7 @@ from tidings.serve import coverage, feed, formatting
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep, auth_required, cookie_reader, remember, visitor
 from tidings.serve.schemas import reader_path, story_path
+from tidings.store.base import Store
 from tidings.urls import host_of
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ def render_error(request: Request, status_code: int, message: str) -> HTMLRespon
 CursorQuery = Annotated[str | None, Query(description="Paging cursor.")]
 
 
+def marks(request: Request, store: Store, article_ids: list[int]) -> dict[int, tuple[bool, bool]]:
+    """(read, starred) of a page's articles for a logged-in account (the marks its reader
+    apps share); nothing for an anonymous reader."""
+    account = visitor(request).account
+    return store.article_states(account.id, article_ids) if account else {}
+
+
 @router.get("/")
 def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTMLResponse:
     try:
@@ -107,6 +115,7 @@ def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTML
             ),
             "next_cursor": page.next_cursor,
             "paged": bool(cursor),
+            "marks": marks(request, store, [a.id for a in page.items]),
         },
     )
 
@@ -124,6 +133,9 @@ def article(
         return render_error(request, 404, "There is no article here.")
     reader = cookie_reader(request)
     headline, original_title = shown_headlines.headline_for_reader(store, item, h, reader=reader)
+    account = visitor(request).account
+    if account is not None:  # read here is read in the account's reader apps too
+        store.set_article_state(account.id, [item.id], read=True)
     if h is not None:
         try:  # the click reaches the headline records and the reader's next page at once
             feed.learn(request, store)
@@ -215,6 +227,7 @@ def source(
         "source.html",
         {
             "source": item,
+            "marks": marks(request, store, [a.id for a in page.items]),
             "articles": page.items,
             "briefs": briefs,
             "headlines": shown_headlines.headlines_for_page(

@@ -12,6 +12,7 @@ import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tidings.records import (
     Account,
@@ -108,6 +109,27 @@ class ArticlePage:
 
     items: tuple[StoredArticle, ...]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An article matching a search, with the part of its text that matched."""
+
+    article: StoredArticle
+    #: Plain text around the matches (``…`` where it is cut), never markup.
+    snippet: str
+    #: Where the matched words are in ``snippet``: ``(start, end)`` character offsets.
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of search results, best first, with the offset of the next page."""
+
+    hits: tuple[SearchHit, ...]
+    #: How many articles match in all.
+    total: int
+    next_offset: int | None
 
 
 class Store(abc.ABC):
@@ -221,11 +243,24 @@ class Store(abc.ABC):
         cursor: str | None = None,
         source_id: int | None = None,
         include_duplicates: bool = False,
+        topic: str | None = None,
     ) -> ArticlePage:
-        """Articles newest first (by publication time, else first-seen time)."""
+        """Articles newest first (by publication time, else first-seen time); with
+        ``topic``, only those the language stage gave that topic."""
 
     @abc.abstractmethod
     def count_articles(self, *, include_duplicates: bool = False) -> int: ...
+
+    @abc.abstractmethod
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Articles (not duplicates) whose title or text has every word of ``query``,
+        best first (title matches above text matches), ties newest first.
+
+        ``query`` is a reader's words, never a query language: quotes, operators and
+        punctuation cannot make it fail; balanced quotes keep a phrase together; the
+        last word also matches as a prefix. Only the first 200 characters are read. A
+        query with nothing to search finds nothing.
+        """
 
     @abc.abstractmethod
     def raw_html(self, article_id: int) -> bytes | None:
@@ -538,3 +573,26 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
         """Source id → (unread articles, crawl time of the newest of them)."""
+
+    @abc.abstractmethod
+    def article_states(
+        self, account_id: int, article_ids: Sequence[int]
+    ) -> dict[int, tuple[bool, bool]]:
+        """(read, starred) of those of ``article_ids`` the account has marked."""
+
+    @abc.abstractmethod
+    def reader_history(self, reader: str, account_id: int | None = None) -> dict[str, Any]:
+        """Everything kept about a reader (events, controls, settings, profile; with
+        ``account_id`` also its subscriptions and read/starred marks), as plain data
+        for their download."""
+
+    @abc.abstractmethod
+    def erase_reader_history(self, reader: str, *, account_id: int | None = None) -> str:
+        """Delete a reader's events, controls, settings and profile (with ``account_id``,
+        also its read/starred marks, and the account gets a new reader id, so nothing
+        the ranker learned under the old one applies to it); returns the reader id to
+        use from now on (a new one for an account, else ``reader``)."""
+
+    @abc.abstractmethod
+    def source_activity(self, *, since: str) -> dict[int, int]:
+        """Source id → articles stored since ``since`` (ISO 8601 UTC)."""

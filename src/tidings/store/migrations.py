@@ -329,4 +329,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX article_state_starred ON article_state (account_id, starred, article_id);
         """,
     ),
+    Migration(
+        8,
+        "full-text search over articles' titles and text",
+        """
+        -- SQLite FTS5 (PostgreSQL would use a tsvector column instead). rowid is the
+        -- article id. CJK text is indexed one character per token, which SQL cannot
+        -- prepare: the store fills the table itself, new articles as they are saved
+        -- and those listed in article_fts_pending when it opens (see
+        -- store.sqlite_search). A later migration can rebuild the index by listing
+        -- every article there again.
+        CREATE VIRTUAL TABLE article_fts USING fts5(
+            title, text, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE article_fts_pending (article_id INTEGER PRIMARY KEY);
+        INSERT INTO article_fts_pending (article_id) SELECT id FROM article;
+
+        -- Searches filter and order their matches by these without reading the
+        -- articles' rows (long texts spill over many pages).
+        CREATE INDEX article_search ON article (id, duplicate_of, sort_at);
+        """,
+    ),
 )

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import sqlite3
 import threading
 import zlib
@@ -53,7 +54,17 @@ from tidings.records import (
 from tidings.store import sqlite_accounts as _accounts
 from tidings.store import sqlite_headlines as _headlines
 from tidings.store import sqlite_readers as _readers
-from tidings.store.base import ArticlePage, FetchLog, ItemFilter, NewEvent, NewURL, Store
+from tidings.store import sqlite_search as _search
+from tidings.store.base import (
+    ArticlePage,
+    FetchLog,
+    ItemFilter,
+    NewEvent,
+    NewURL,
+    SearchHit,
+    SearchPage,
+    Store,
+)
 from tidings.store.migrations import MIGRATIONS
 from tidings.timestamps import utc_iso, utcnow_iso
 from tidings.urls import host_of
@@ -72,6 +83,7 @@ class SQLiteStore(Store):
         #: lock name -> open file descriptor holding its ``flock``
         self._held: dict[str, int] = {}
         self._migrate()
+        self._fill_search_index()
 
     # --- connections -----------------------------------------------------------
 
@@ -149,6 +161,23 @@ class SQLiteStore(Store):
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (migration.version, migration.name, utcnow_iso()),
                 )
+
+    def _fill_search_index(self) -> None:
+        """Index the articles stored before the search index existed (migration 8 lists
+        them), a batch per transaction: a crash mid-way resumes where it stopped, and
+        a store with none left costs one query."""
+        conn = self._conn()
+        if not _search.has_pending(conn):
+            return
+        log.info("search index: indexing %d articles", _search.count_pending(conn))
+        filled = 0
+        while True:
+            with self._tx() as conn:
+                taken = _search.index_pending(conn, _search.FILL_BATCH)
+            filled += taken
+            if taken < _search.FILL_BATCH:
+                break
+        log.info("search index: %d articles indexed", filled)
 
     def schema_version(self) -> int:
         row = self._conn().execute("SELECT MAX(version) FROM schema_migrations").fetchone()
@@ -388,6 +417,7 @@ class SQLiteStore(Store):
                     f"UPDATE article SET {assignments}, updated_at = ? WHERE id = ?",
                     (*fields.values(), now, existing["id"]),
                 )
+                _search.index_articles(conn, [int(existing["id"])])
                 return ArticleSaved(article_id=int(existing["id"]), created=False)
             original = conn.execute(
                 "SELECT id, published_at FROM article"
@@ -412,6 +442,7 @@ class SQLiteStore(Store):
                 (url, *fields.values(), duplicate_of, kind, sort_at, now, now),
             )
             article_id = int(cur.lastrowid or 0)
+            _search.index_articles(conn, [article_id])
             if supersedes is not None:
                 conn.execute(
                     "UPDATE article SET duplicate_of = ?, duplicate_kind = 'exact'"
@@ -442,6 +473,7 @@ class SQLiteStore(Store):
         cursor: str | None = None,
         source_id: int | None = None,
         include_duplicates: bool = False,
+        topic: str | None = None,
     ) -> ArticlePage:
         where: list[str] = []
         params: list[Any] = []
@@ -450,6 +482,9 @@ class SQLiteStore(Store):
         if source_id is not None:
             where.append("a.source_id = ?")
             params.append(source_id)
+        if topic is not None:
+            where.append("a.id IN (SELECT article_id FROM article_nlp WHERE topic = ?)")
+            params.append(topic)
         if cursor:
             sort_at, last_id = decode_cursor(cursor)
             where.append("(a.sort_at < ? OR (a.sort_at = ? AND a.id < ?))")
@@ -471,6 +506,19 @@ class SQLiteStore(Store):
         if not include_duplicates:
             sql += " WHERE duplicate_of IS NULL"
         return int(self._conn().execute(sql).fetchone()[0])
+
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        expression = _search.match_expression(query)
+        if expression is None or limit < 1:
+            return SearchPage(hits=(), total=0, next_offset=None)
+        found = _search.search(self._conn(), expression, limit, max(offset, 0))
+        articles = {a.id: a for a in self.get_articles([i for i, _ in found.rows])}
+        hits = tuple(
+            SearchHit(articles[i], *_search.parse_snippet(raw))
+            for i, raw in found.rows
+            if i in articles
+        )
+        return SearchPage(hits=hits, total=found.total, next_offset=found.next_offset)
 
     def raw_html(self, article_id: int) -> bytes | None:
         row = (
@@ -916,6 +964,38 @@ class SQLiteStore(Store):
 
     def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
         return _accounts.unread_counts(self._conn(), account_id)
+
+    def article_states(
+        self, account_id: int, article_ids: Sequence[int]
+    ) -> dict[int, tuple[bool, bool]]:
+        return _accounts.article_states(self._conn(), account_id, article_ids)
+
+    def reader_history(self, reader: str, account_id: int | None = None) -> dict[str, Any]:
+        conn = self._conn()
+        history = _accounts.reader_history(conn, reader)
+        if account_id is not None:
+            history.update(_accounts.account_history(conn, account_id))
+        return history
+
+    def erase_reader_history(self, reader: str, *, account_id: int | None = None) -> str:
+        with self._tx() as conn:
+            deleted = _accounts.delete_reader_history(conn, reader)
+            if account_id is None:
+                new_reader = reader
+            else:
+                conn.execute("DELETE FROM article_state WHERE account_id = ?", (account_id,))
+                new_reader = f"account-{secrets.token_urlsafe(12)}"
+                _accounts.set_account_reader(conn, account_id, new_reader)
+        log.info("erased a reader's history: %d events", deleted)
+        return new_reader
+
+    def source_activity(self, *, since: str) -> dict[int, int]:
+        rows = self._conn().execute(
+            "SELECT source_id, COUNT(*) FROM article WHERE created_at >= ?"
+            " AND source_id IS NOT NULL GROUP BY source_id",
+            (since,),
+        )
+        return {int(source): int(count) for source, count in rows}
 
 
 def encode_cursor(sort_at: str, article_id: int) -> str:

@@ -9,6 +9,7 @@ starred.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from collections.abc import Sequence
@@ -302,3 +303,100 @@ def _select_items(
         sql += " LIMIT ? OFFSET ?"
         params += [where.limit, where.offset]
     return sql, params
+
+
+def article_states(
+    conn: sqlite3.Connection, account_id: int, article_ids: Sequence[int]
+) -> dict[int, tuple[bool, bool]]:
+    """(read, starred) of those of ``article_ids`` that have a state."""
+    if not article_ids:
+        return {}
+    marks = ",".join("?" * len(article_ids))
+    rows = conn.execute(
+        "SELECT article_id, read, starred FROM article_state"
+        f" WHERE account_id = ? AND article_id IN ({marks})",
+        (account_id, *article_ids),
+    )
+    return {int(a): (bool(r), bool(s)) for a, r, s in rows}
+
+
+def set_account_reader(conn: sqlite3.Connection, account_id: int, reader: str) -> None:
+    if (
+        conn.execute("UPDATE account SET reader = ? WHERE id = ?", (reader, account_id)).rowcount
+        == 0
+    ):
+        raise NotFoundError(f"no account with id {account_id}")
+
+
+# --- a reader's own data (export and erasure) -------------------------------------------
+
+
+def reader_history(conn: sqlite3.Connection, reader: str) -> dict[str, Any]:
+    """Everything kept under a reader id, as plain data (for their download)."""
+    events = [
+        {
+            "kind": row["kind"],
+            "article_id": row["article_id"],
+            "data": json.loads(row["data"] or "{}"),
+            "created_at": row["created_at"],
+        }
+        for row in conn.execute(
+            "SELECT kind, article_id, data, created_at FROM event WHERE reader = ? ORDER BY id",
+            (reader,),
+        )
+    ]
+    controls = [
+        dict(row)
+        for row in conn.execute(
+            "SELECT kind, value, action, created_at FROM reader_control WHERE reader = ?"
+            " ORDER BY created_at",
+            (reader,),
+        )
+    ]
+    setting = conn.execute(
+        "SELECT personalized, region, updated_at FROM reader_setting WHERE reader = ?", (reader,)
+    ).fetchone()
+    profile = conn.execute(
+        "SELECT data, updated_at FROM reader_profile WHERE reader = ?", (reader,)
+    ).fetchone()
+    return {
+        "reader": reader,
+        "events": events,
+        "controls": controls,
+        "settings": dict(setting) if setting else None,
+        "profile": {"data": json.loads(profile["data"]), "updated_at": profile["updated_at"]}
+        if profile
+        else None,
+    }
+
+
+def account_history(conn: sqlite3.Connection, account_id: int) -> dict[str, Any]:
+    """An account's subscriptions and article states, as plain data."""
+    subscriptions = [
+        dict(row)
+        for row in conn.execute(
+            "SELECT s.url, s.kind, sub.title, sub.folder, sub.created_at"
+            " FROM subscription sub JOIN source s ON s.id = sub.source_id"
+            " WHERE sub.account_id = ? ORDER BY sub.created_at",
+            (account_id,),
+        )
+    ]
+    states = [
+        dict(row)
+        for row in conn.execute(
+            "SELECT st.article_id, a.url, st.read, st.starred, st.updated_at"
+            " FROM article_state st JOIN article a ON a.id = st.article_id"
+            " WHERE st.account_id = ? ORDER BY st.article_id",
+            (account_id,),
+        )
+    ]
+    return {"subscriptions": subscriptions, "article_states": states}
+
+
+def delete_reader_history(conn: sqlite3.Connection, reader: str) -> int:
+    """Delete the events, controls, settings and profile kept under ``reader``; returns
+    how many events went."""
+    deleted = conn.execute("DELETE FROM event WHERE reader = ?", (reader,)).rowcount
+    for table in ("reader_control", "reader_setting", "reader_profile"):
+        conn.execute(f"DELETE FROM {table} WHERE reader = ?", (reader,))
+    return deleted
