@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from tests.serve.conftest import Corpus, foreign_scripts, save
+from tests.serve.conftest import Analysed, Corpus, foreign_scripts, save
 from tidings.store import Store
 
 
@@ -137,3 +137,17 @@ def test_security_headers_and_static(client: httpx.Client, corpus: Corpus) -> No
     assert css.status_code == 200
     assert "prefers-color-scheme: dark" in css.text
     assert css.headers["content-security-policy"] == csp
+
+
+def test_topic_pages_list_a_topics_articles_with_its_feeds(
+    client: httpx.Client, corpus: Corpus, analysed: Analysed
+) -> None:
+    page = client.get("/topics/science")
+    assert page.status_code == 200
+    assert set(_reader_links(page.text)) == {analysed.representative, corpus.chinese_id}
+    assert 'href="/feeds/topics/science.atom"' in page.text  # autodiscovery and a link
+    assert _reader_links(client.get("/topics/nothing-here").text) == []
+    # a topic tag anywhere leads to its page
+    assert 'href="/topics/science"' in client.get("/").text
+    # the sources page says how many articles a day each source brings
+    assert "A day (7 days)" in client.get("/sources").text

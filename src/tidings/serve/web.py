@@ -9,11 +9,13 @@ escaped, never marked safe.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as RoutePath
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -206,7 +208,42 @@ def story(request: Request, store: StoreDep, story_id: int) -> HTMLResponse:
 
 @router.get("/sources")
 def sources(request: Request, store: StoreDep) -> HTMLResponse:
-    return render(request, "sources.html", {"sources": store.list_sources()})
+    """Every source with its crawl health: last fetch, status, errors, articles a day."""
+    week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
+    activity = store.source_activity(since=week_ago)
+    listed = store.list_sources()
+    per_day = {s.id: activity.get(s.id, 0) / 7 for s in listed}
+    return render(request, "sources.html", {"sources": listed, "per_day": per_day})
+
+
+@router.get("/topics/{topic}")
+def topic(
+    request: Request,
+    store: StoreDep,
+    topic: Annotated[str, RoutePath(max_length=100)],
+    cursor: CursorQuery = None,
+) -> HTMLResponse:
+    """The newest articles of a topic, with its Atom and JSON feeds."""
+    try:
+        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None, topic=topic)
+    except ValueError:
+        return render_error(request, 400, "That page link is invalid. Start from the newest.")
+    briefs = coverage.article_briefs(store, page.items)
+    return render(
+        request,
+        "topic.html",
+        {
+            "topic": topic,
+            "articles": page.items,
+            "briefs": briefs,
+            "headlines": shown_headlines.headlines_for_page(
+                store, page.items, briefs, page=f"topic:{topic}"
+            ),
+            "marks": marks(request, store, [a.id for a in page.items]),
+            "next_cursor": page.next_cursor,
+            "paged": bool(cursor),
+        },
+    )
 
 
 @router.get("/sources/{source_id}")
