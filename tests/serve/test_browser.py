@@ -166,3 +166,27 @@ def test_an_article_with_scripts_never_runs_them(page: playwright.Page, reader: 
     page.goto(f"{reader.url}/articles/{reader.xss}")
     assert "alert(2)" in page.locator("main").inner_text()  # shown as text, not run
     assert page.evaluate("document.querySelectorAll('main script, main img[onerror]').length") == 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_readable_on_a_phone_in_both_schemes(reader: Reader, scheme: str) -> None:
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme=scheme
+        )
+        page = context.new_page()
+        log_in(page, reader)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for name, path in (("feed", "/for-you"), ("settings", "/settings"), ("latest", "/")):
+            page.goto(reader.url + path)
+            # nothing wider than the screen (390 CSS pixels): no sideways scrolling, and
+            # no zooming out to fit (which widens innerWidth on a phone)
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert max(widths) <= 390, (path, widths)
+            page.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{name}.png"), full_page=True)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        red, green, blue = (int(v) for v in re.findall(r"\d+", background)[:3])
+        dark = (0.2126 * red + 0.7152 * green + 0.0722 * blue) < 128
+        assert dark is (scheme == "dark"), background
+        browser.close()
