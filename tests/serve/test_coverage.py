@@ -142,7 +142,7 @@ def test_reader_view_summary_topic_and_coverage(
     html = client.get(f"/articles/{analysed.representative}").text
     assert '<h2 id="summary-heading" lang="en">Summary</h2>' in html
     assert "<p>Ada Lovelace&#39;s notes were found in a London archive.</p>" in html
-    assert '<span class="topic" title="Topic">science</span>' in html
+    assert '<a class="topic" title="Topic" href="/topics/science">science</a>' in html
     assert "Full coverage" in html
     coverage = html[html.index("Full coverage") :]
     assert f'href="/stories/{analysed.story_id}">3 articles in 2 languages</a>' in coverage
@@ -170,7 +170,7 @@ def test_reader_view_solo_story_has_no_coverage(
     client: httpx.Client, corpus: Corpus, analysed: Analysed
 ) -> None:
     html = client.get(f"/articles/{corpus.xss_id}").text
-    assert '<span class="topic" title="Topic">crime</span>' in html
+    assert '<a class="topic" title="Topic" href="/topics/crime">crime</a>' in html
     assert "Full coverage" not in html
 
 
@@ -195,8 +195,8 @@ def test_index_shows_topic_and_story_size(
     link = f'<a class="coverage" href="/stories/{analysed.story_id}">3 sources</a>'
     assert html.count(link) == 3  # one per member
     assert f"/stories/{analysed.solo_story_id}" not in html  # one source only: no link
-    assert '<span class="topic" title="Topic">science</span>' in html
-    assert '<span class="topic" title="Topic">history</span>' in html
+    assert '<a class="topic" title="Topic" href="/topics/science">science</a>' in html
+    assert '<a class="topic" title="Topic" href="/topics/history">history</a>' in html
     item = re.search(
         rf'<article class="summary" lang="en" aria-labelledby="a{corpus.english[2]}">.*?</article>',
         html,

@@ -101,23 +101,42 @@ def marks(request: Request, store: Store, article_ids: list[int]) -> dict[int, t
 
 @router.get("/")
 def index(request: Request, store: StoreDep, cursor: CursorQuery = None) -> HTMLResponse:
+    return _article_list(request, store, "index.html", {}, "latest", cursor)
+
+
+def _article_list(
+    request: Request,
+    store: Store,
+    template: str,
+    context: dict[str, Any],
+    page_name: str,
+    cursor: str | None,
+    *,
+    source_id: int | None = None,
+    topic: str | None = None,
+) -> HTMLResponse:
+    """A page of articles, newest first (Latest, a source's, a topic's): each with its
+    honest headline, its story's brief and, for an account, its read mark."""
     try:
-        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None)
+        page = store.list_articles(
+            limit=PAGE_SIZE, cursor=cursor or None, source_id=source_id, topic=topic
+        )
     except ValueError:
         return render_error(request, 400, "That page link is invalid. Start from the newest.")
     briefs = coverage.article_briefs(store, page.items)
     return render(
         request,
-        "index.html",
+        template,
         {
+            **context,
             "articles": page.items,
             "briefs": briefs,
             "headlines": shown_headlines.headlines_for_page(
-                store, page.items, briefs, page="latest"
+                store, page.items, briefs, page=page_name
             ),
+            "marks": marks(request, store, [a.id for a in page.items]),
             "next_cursor": page.next_cursor,
             "paged": bool(cursor),
-            "marks": marks(request, store, [a.id for a in page.items]),
         },
     )
 
@@ -224,25 +243,8 @@ def topic(
     cursor: CursorQuery = None,
 ) -> HTMLResponse:
     """The newest articles of a topic, with its Atom and JSON feeds."""
-    try:
-        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None, topic=topic)
-    except ValueError:
-        return render_error(request, 400, "That page link is invalid. Start from the newest.")
-    briefs = coverage.article_briefs(store, page.items)
-    return render(
-        request,
-        "topic.html",
-        {
-            "topic": topic,
-            "articles": page.items,
-            "briefs": briefs,
-            "headlines": shown_headlines.headlines_for_page(
-                store, page.items, briefs, page=f"topic:{topic}"
-            ),
-            "marks": marks(request, store, [a.id for a in page.items]),
-            "next_cursor": page.next_cursor,
-            "paged": bool(cursor),
-        },
+    return _article_list(
+        request, store, "topic.html", {"topic": topic}, f"topic:{topic}", cursor, topic=topic
     )
 
 
@@ -254,23 +256,12 @@ def source(
         item = store.get_source(source_id)
     except NotFoundError:
         return render_error(request, 404, "There is no source here.")
-    try:
-        page = store.list_articles(limit=PAGE_SIZE, cursor=cursor or None, source_id=source_id)
-    except ValueError:
-        return render_error(request, 400, "That page link is invalid. Start from the newest.")
-    briefs = coverage.article_briefs(store, page.items)
-    return render(
+    return _article_list(
         request,
+        store,
         "source.html",
-        {
-            "source": item,
-            "marks": marks(request, store, [a.id for a in page.items]),
-            "articles": page.items,
-            "briefs": briefs,
-            "headlines": shown_headlines.headlines_for_page(
-                store, page.items, briefs, page=f"source:{source_id}"
-            ),
-            "next_cursor": page.next_cursor,
-            "paged": bool(cursor),
-        },
+        {"source": item},
+        f"source:{source_id}",
+        cursor,
+        source_id=source_id,
     )
