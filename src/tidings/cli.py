@@ -267,10 +267,10 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def index_path(data_dir: Path) -> Path:
-    """Where the ANN index over article embeddings lives (one file per model)."""
-    from tidings.nlp.embed import default_model
+    """``pipeline.process.index_path``, imported only when a command needs it."""
+    from tidings.pipeline.process import index_path as _index_path
 
-    return data_dir / "index" / f"articles-{default_model()}.usearch"
+    return _index_path(data_dir)
 
 
 def run_process_with_progress(store: Any, settings: Settings, index: Path | None = None) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ import pytest
 from tests.serve.conftest import Corpus
 from tests.serve.test_feed_web import form_token
 from tests.serve.test_login import PASSWORD, log_in
-from tests.webserver import TestWeb
+from tests.webserver import TestWeb, article_html
 from tidings.config import CrawlSettings
 from tidings.records import Account
 from tidings.serve import RunningServer, accounts, serve_in_background
@@ -221,3 +222,30 @@ def test_changing_the_password_ends_the_session(private: Private) -> None:
         assert done.status_code == 303 and done.headers["location"] == "/login"
         assert client.get("/settings").status_code == 303  # logged out
         assert log_in(client, "alice", "n3w password").status_code == 303
+
+
+def test_crawl_now_fetches_and_processes_the_sources(store: Store, feed_web: TestWeb) -> None:
+    feed_web.page("/story", article_html("Harbour bridge reopens after repairs"))
+    feed_web.page(
+        "/rss.xml",
+        RSS.replace(
+            "</channel>",
+            f"<item><title>Bridge</title><link>{feed_web.url('/story')}</link></item></channel>",
+        ),
+        content_type="application/rss+xml",
+    )
+    with start(store, "none") as server, httpx.Client(base_url=server.url) as client:
+        csrf = form_token(client.get("/settings").text)
+        client.post("/settings/sources", data={"url": feed_web.url("/rss.xml"), "csrf": csrf})
+        assert client.post("/settings/crawl").status_code == 400  # no token
+        started = client.post("/settings/crawl", data={"csrf": csrf})
+        assert started.status_code == 303 and "Crawl%20started" in started.headers["location"]
+        deadline = time.monotonic() + 240
+        while "Last crawl" not in (page := client.get("/settings").text):
+            assert "The last crawl failed" not in page
+            assert time.monotonic() < deadline, "the crawl did not finish"
+            time.sleep(0.5)
+        assert "1 new articles" in page
+        titles = [a.title for a in store.list_articles().items]
+        assert titles == ["Harbour bridge reopens after repairs"]
+        assert store.count_articles_to_process() == 0  # processed too

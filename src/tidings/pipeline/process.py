@@ -21,7 +21,7 @@ from pathlib import Path
 from tidings.nlp.analyze import Analyzer, ArticleText, Enrichment, Fingerprint
 from tidings.nlp.ann import VectorIndex
 from tidings.nlp.dedup import NearDuplicateIndex
-from tidings.nlp.embed import vector_from_bytes, vector_to_bytes
+from tidings.nlp.embed import default_model, vector_from_bytes, vector_to_bytes
 from tidings.nlp.stories import (
     ClusterSnapshot,
     RestoredMember,
@@ -155,6 +155,11 @@ class LanguageState:
         return VectorIndex.rebuild(
             ((article_id, vector_from_bytes(blob)) for article_id, blob in stored.items()), dim
         )
+
+
+def index_path(data_dir: Path) -> Path:
+    """Where the ANN index over article embeddings lives (one file per model)."""
+    return data_dir / "index" / f"articles-{default_model()}.usearch"
 
 
 class ProcessJob:

@@ -23,6 +23,7 @@ from tidings.config import AUTH_MODES, CrawlSettings, Settings
 from tidings.errors import ConfigError
 from tidings.serve import (
     api,
+    crawl_web,
     feed,
     feed_web,
     fever,
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(search.api_router, dependencies=gate)
     app.include_router(search.router, dependencies=gate)
     app.include_router(settings_web.router, dependencies=gate)
+    app.include_router(crawl_web.router, dependencies=gate)
     app.include_router(googlereader.router)
     app.include_router(fever.router)
     app.include_router(syndication.router)

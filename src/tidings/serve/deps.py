@@ -170,3 +170,11 @@ def reader_for_api(request: Request, reader: str | None) -> str | None:
     if account.is_admin:
         return reader
     raise HTTPException(status_code=403, detail="a reader can only read and change their own data")
+
+
+def may_manage_sources(request: Request, who: Visitor) -> bool:
+    """Whether this visitor may remove sources from the instance and start crawls: an
+    admin, or anyone on a personal instance."""
+    if who.account is not None:
+        return who.account.is_admin or not auth_required(request)
+    return not auth_required(request)

@@ -22,13 +22,14 @@ from starlette.concurrency import run_in_threadpool
 from tidings.errors import FetchError, NotFoundError, ParseError
 from tidings.pipeline import add_source, export_opml, import_opml
 from tidings.serve import accounts
+from tidings.serve.crawl_web import crawl_state
 from tidings.serve.deps import (
     READER_COOKIE,
     CrawlDep,
     StoreDep,
-    Visitor,
     auth_required,
     csrf_ok,
+    may_manage_sources,
     visitor,
 )
 from tidings.serve.web import render, render_error
@@ -42,13 +43,6 @@ MAX_OPML_BYTES = 2 * 1024 * 1024
 _FORGED = "That form has expired or came from another site: reload the page and try again."
 
 CsrfForm = Annotated[str, Form(max_length=100)]
-
-
-def may_manage_sources(request: Request, who: Visitor) -> bool:
-    """Whether this visitor may remove sources from the instance."""
-    if who.account is not None:
-        return who.account.is_admin or not auth_required(request)
-    return not auth_required(request)
 
 
 @router.get("/settings")
@@ -70,6 +64,7 @@ def settings_page(request: Request, store: StoreDep, done: str = "") -> Response
             "manage": may_manage_sources(request, who),
             "controls": store.reader_controls(who.reader),
             "done": done[:200],
+            "crawl": crawl_state(request),
         },
     )
 
