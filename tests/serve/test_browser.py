@@ -33,6 +33,34 @@ pytestmark = pytest.mark.skipif(
 )
 PASSWORD = "a browser's password"
 ARTIFACTS = Path(os.environ.get("TIDINGS_TEST_ARTIFACTS", "test-artifacts")) / "browser"
+#: Text whose contrast with its background is under WCAG 2's AA minimum (4.5:1, or 3:1
+#: for large text): [text, ratio] for each such element.
+LOW_CONTRAST = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return rgb(getComputedStyle(document.documentElement).backgroundColor).slice(0, 3);
+  };
+  const low = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || el.offsetParent === null) continue;
+    const style = getComputedStyle(el);
+    const a = lum(rgb(style.color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) low.push([el.textContent.trim().slice(0, 40), ratio.toFixed(2)]);
+  }
+  return low;
+}"""
 RSS = (
     "<?xml version='1.0'?><rss version='2.0'><channel><title>Town Crier</title>"
     "<link>http://example.org/</link></channel></rss>"
@@ -185,6 +213,8 @@ def test_readable_on_a_phone_in_both_schemes(reader: Reader, scheme: str) -> Non
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert max(widths) <= 390, (path, widths)
             page.screenshot(path=str(ARTIFACTS / f"phone-{scheme}-{name}.png"), full_page=True)
+            low = page.evaluate(LOW_CONTRAST)
+            assert low == [], (scheme, path, low[:5])
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         red, green, blue = (int(v) for v in re.findall(r"\d+", background)[:3])
         dark = (0.2126 * red + 0.7152 * green + 0.0722 * blue) < 128
