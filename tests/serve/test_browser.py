@@ -146,6 +146,14 @@ def test_log_in_add_a_feed_read_a_story_and_mute_a_source(
     page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
     assert headline
 
+    # a story's full coverage: every outlet's report, and why this headline
+    page.goto(reader.url + "/for-you")
+    page.locator("a.coverage").first.click()
+    page.wait_for_url(re.compile(r"/stories/\d+"))
+    assert page.locator("main li").count() >= 2  # the outlets' reports
+    assert page.get_by_role("heading", name="Why this headline").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+
     # mute the first story's outlet: no story of it is on the very next page
     page.goto(reader.url + "/for-you")
     mute = page.locator("ol.articles > li").first.get_by_role("button", name=re.compile("^Mute "))
