@@ -571,6 +571,11 @@ class Store(abc.ABC):
         """Only the ids of :meth:`reader_items` (cheap: no article is read)."""
 
     @abc.abstractmethod
+    def reader_item_times(self, account_id: int, where: ItemFilter) -> list[tuple[int, str]]:
+        """(id, crawl time) of :meth:`reader_items` (no article text is read: what a
+        reader app's sync of thousands of ids needs)."""
+
+    @abc.abstractmethod
     def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
         """Source id → (unread articles, crawl time of the newest of them)."""
 

@@ -962,6 +962,9 @@ class SQLiteStore(Store):
     def reader_item_ids(self, account_id: int, where: ItemFilter) -> list[int]:
         return [i for i, _, _ in _accounts.item_rows(self._conn(), account_id, where)]
 
+    def reader_item_times(self, account_id: int, where: ItemFilter) -> list[tuple[int, str]]:
+        return _accounts.item_times(self._conn(), account_id, where)
+
     def unread_counts(self, account_id: int) -> dict[int, tuple[int, str]]:
         return _accounts.unread_counts(self._conn(), account_id)
 

@@ -235,6 +235,14 @@ def item_rows(
     return [(int(i), bool(r), bool(s)) for i, r, s in conn.execute(sql, params)]
 
 
+def item_times(
+    conn: sqlite3.Connection, account_id: int, where: ItemFilter
+) -> list[tuple[int, str]]:
+    """(article id, crawl time) of the articles ``where`` selects, in its order."""
+    sql, params = _select_items(account_id, where, "a.id, a.created_at")
+    return [(int(i), created) for i, created in conn.execute(sql, params)]
+
+
 def unread_counts(conn: sqlite3.Connection, account_id: int) -> dict[int, tuple[int, str]]:
     """source id -> (unread articles, when the newest of them was crawled)."""
     sql, params = _select_items(account_id, ItemFilter(unread=True), "a.id", ordered=False)

@@ -136,8 +136,10 @@ def stream_item_ids(store: StoreDep, session: SessionDep, params: ParamsDep) -> 
     account_id = session.account.id
     stream = parse_stream(_required(params, "s"), account_id)
     query = parse_query(stream, params, cap=MAX_IDS)
-    items, continuation = stream_page(store, account_id, query)
-    answer: JSON = {"itemRefs": [response.item_ref(i) for i in items]}
+    refs, continuation = stream_page(
+        store, account_id, query, store.reader_item_times, lambda ref: ref[0]
+    )
+    answer: JSON = {"itemRefs": [response.item_ref(*ref) for ref in refs]}
     if continuation:
         answer["continuation"] = continuation
     return answer
@@ -171,7 +173,11 @@ def _stream_contents(store: Store, account_id: int, params: Params, stream_id: s
         raise bad_request("give a stream (s)")
     stream = parse_stream(stream_id, account_id)
     items, continuation = stream_page(
-        store, account_id, parse_query(stream, params, cap=MAX_CONTENTS)
+        store,
+        account_id,
+        parse_query(stream, params, cap=MAX_CONTENTS),
+        store.reader_items,
+        lambda item: item.article.id,
     )
     return _contents(store, account_id, stream.id, items, continuation)
 

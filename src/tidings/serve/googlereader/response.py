@@ -84,12 +84,8 @@ def subscription(sub: Subscription) -> JSON:
     }
 
 
-def item_ref(item: ReaderItem) -> JSON:
-    return {
-        "id": str(item.article.id),
-        "directStreamIds": [],
-        "timestampUsec": usec(item.article.created_at),
-    }
+def item_ref(article_id: int, crawled_at: str) -> JSON:
+    return {"id": str(article_id), "directStreamIds": [], "timestampUsec": usec(crawled_at)}
 
 
 def item(entry: ReaderItem, subscriptions: Mapping[int, Subscription]) -> JSON:

@@ -11,9 +11,10 @@ item given, so paging is stable while new articles arrive.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from tidings.errors import InvalidURLError
 from tidings.records import ReaderItem
@@ -28,6 +29,8 @@ from tidings.serve.googlereader.response import (
 )
 from tidings.store.base import ItemFilter, Store
 from tidings.urls import canonical_url
+
+Row = TypeVar("Row")
 
 StreamKind = Literal["feed", "label", "reading-list", "starred", "read"]
 #: ``stream/items/ids`` lists at most this many ids a call.
@@ -190,25 +193,30 @@ def parse_query(stream: Stream, params: Params, *, cap: int) -> StreamQuery:
 
 
 def stream_page(
-    store: Store, account_id: int, query: StreamQuery
-) -> tuple[list[ReaderItem], str | None]:
-    """A page of the stream with its read/starred states, and the continuation for the
-    next page (None when this is the last)."""
+    store: Store,
+    account_id: int,
+    query: StreamQuery,
+    read: Callable[[int, ItemFilter], Sequence[Row]],
+    id_of: Callable[[Row], int],
+) -> tuple[list[Row], str | None]:
+    """A page of the stream, each row as ``read`` gives it (``store.reader_items`` for
+    contents, ``store.reader_item_times`` for ids), and the continuation for the next
+    page (None when this is the last)."""
     count = query.count
     if not query.starred_within:
-        items = store.reader_items(account_id, replace(query.where, limit=count + 1))
-        more = len(items) > count
-        items = items[:count]
+        rows = list(read(account_id, replace(query.where, limit=count + 1)))
+        more = len(rows) > count
+        rows = rows[:count]
     else:
         in_stream = store.reader_item_ids(account_id, query.where)
         starred = set(store.reader_item_ids(account_id, ItemFilter(starred=True)))
         ids = [i for i in in_stream if i in starred]
         more = len(ids) > count
         page = ids[:count]
-        found = store.reader_items(account_id, ItemFilter(ids=tuple(page), starred=True))
-        by_id = {item.article.id: item for item in found}
-        items = [by_id[i] for i in page if i in by_id]
-    return items, (str(items[-1].article.id) if more and items else None)
+        found = read(account_id, ItemFilter(ids=tuple(page), starred=True))
+        by_id = {id_of(row): row for row in found}
+        rows = [by_id[i] for i in page if i in by_id]
+    return rows, (str(id_of(rows[-1])) if more and rows else None)
 
 
 def visible_items(store: Store, account_id: int, ids: list[int]) -> list[ReaderItem]:
