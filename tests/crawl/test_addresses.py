@@ -61,3 +61,49 @@ async def test_redirect_to_a_private_address_is_blocked() -> None:
             with pytest.raises(BlockedAddressError) as info:
                 await fetcher.fetch(web.url("/jump"))
         assert "10.1.2.3" in str(info.value)
+
+
+class Rebinding:
+    """A DNS answer that changes between lookups, as an attacker's name server does:
+    a public address first (passing a check), then loopback (for the connection)."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+async def test_a_name_rebound_to_loopback_after_the_check_reaches_nothing() -> None:
+    with TestWeb() as web:
+        web.page("/", "<p>internal</p>")
+        port = web.url("/").split(":")[2].split("/")[0]
+        resolve = Rebinding(["93.184.216.34"], ["127.0.0.1"])
+        async with Fetcher(CrawlSettings(), resolve=resolve) as fetcher:
+            with pytest.raises(BlockedAddressError) as info:
+                await fetcher.fetch(f"http://rebind.example:{port}/")
+        assert "127.0.0.1" in str(info.value)
+        assert resolve.asked == ["rebind.example", "rebind.example"]  # checked, then connected
+        assert web.hits == []
+
+
+async def test_connections_go_to_the_checked_address_under_the_names_host() -> None:
+    with TestWeb() as web:
+        web.page("/page", "<p>hello</p>")
+        port = web.url("/").split(":")[2].split("/")[0]
+        resolve = Rebinding(["127.0.0.1"])
+        settings = CrawlSettings().allowing("127.0.0.0/8")
+        async with Fetcher(settings, resolve=resolve) as fetcher:
+            response = await fetcher.fetch(f"http://news.example:{port}/page")
+        assert response.status == 200 and b"hello" in response.body
+        assert web.hits[0].headers.get("host") == f"news.example:{port}"
+
+
+async def test_one_private_answer_among_public_ones_blocks_the_name() -> None:
+    resolve = Rebinding(["93.184.216.34", "10.0.0.7"])
+    async with Fetcher(CrawlSettings(), resolve=resolve) as fetcher:
+        with pytest.raises(BlockedAddressError) as info:
+            await fetcher.fetch("http://mixed.example/")
+    assert "10.0.0.7" in str(info.value)

@@ -12,16 +12,17 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
-from tidings.config import CrawlSettings
-from tidings.crawl.addresses import check_host
+from tidings.config import CrawlSettings, IPNetwork
+from tidings.crawl.addresses import GuardedBackend, Resolver, check_host, system_resolve
 from tidings.errors import (
     FetchError,
     FetchTimeoutError,
@@ -40,18 +41,45 @@ log = logging.getLogger(__name__)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-class Fetcher:
-    """An httpx client with Tidings' limits. Use as ``async with Fetcher(settings) as f``."""
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool whose every connection goes through the
+    SSRF guard (``addresses.GuardedBackend``).
 
-    def __init__(self, settings: CrawlSettings) -> None:
+    httpx has no argument for httpcore's network backend, so the pool httpx built is
+    replaced by one with the same settings and the guarded backend (the documented
+    httpcore parameter; httpx keeps its pool in ``_pool``, stable across 0.2x).
+    """
+
+    def __init__(
+        self, limits: httpx.Limits, allowed: Sequence[IPNetwork], resolve: Resolver
+    ) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(allowed, resolve),
+        )
+
+
+class Fetcher:
+    """An httpx client with Tidings' limits. Use as ``async with Fetcher(settings) as f``.
+
+    ``resolve``: how host names are resolved (the system's resolver; tests give others).
+    """
+
+    def __init__(self, settings: CrawlSettings, *, resolve: Resolver = system_resolve) -> None:
         self.settings = settings
+        self._resolve = resolve
+        limits = httpx.Limits(max_connections=settings.concurrency * 2)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(
                 settings.read_timeout, connect=settings.connect_timeout, pool=None
             ),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=settings.concurrency * 2),
+            transport=GuardedTransport(limits, settings.allowed_networks, resolve),
             trust_env=False,
         )
 
@@ -146,7 +174,7 @@ class Fetcher:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidURLError(url, "only http(s) URLs with a host can be fetched")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        await check_host(parts.hostname, port, url, self.settings.allowed_networks)
+        await check_host(parts.hostname, port, url, self.settings.allowed_networks, self._resolve)
 
     async def _complete(
         self,
