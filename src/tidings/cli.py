@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tidings import __version__, cli_accounts
+from tidings import __version__, cli_accounts, cli_ingest
 from tidings.config import Settings
 from tidings.errors import TidingsError
 from tidings.records import ExtractedArticle, NotAnArticle, SourceKind
@@ -91,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--no-process", action="store_true", help="skip language processing after the crawl"
     )
+    crawl.add_argument(
+        "--warc", metavar="DIR", help="keep every response fetched as WARC files in DIR"
+    )
     crawl.set_defaults(handler=_crawl)
+
+    cli_ingest.add_parser(sub)
 
     process = sub.add_parser(
         "process",
@@ -223,6 +228,8 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
         changes["concurrency"] = args.concurrency
     if args.host_delay is not None:
         changes["host_delay"] = args.host_delay
+    if args.warc:
+        changes["warc_dir"] = args.warc
     crawl = dataclasses.replace(crawl, **changes).allowing(*args.allow_network)
     store = _open_store(settings)
     try:

@@ -53,6 +53,9 @@ class CrawlSettings:
     allowed_networks: tuple[IPNetwork, ...] = ()
     #: Stop after this many page fetches in one run (0 = no limit).
     max_pages: int = 0
+    #: Keep every response fetched (feeds, sitemaps, pages) as WARC files in this folder
+    #: (``crawl.warc``); empty: none are kept.
+    warc_dir: str = ""
 
     def allowing(self, *networks: str) -> CrawlSettings:
         """A copy that may also reach ``networks`` (e.g. ``"127.0.0.0/8"`` for tests)."""

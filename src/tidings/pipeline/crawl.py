@@ -13,10 +13,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tidings.config import CrawlSettings
 from tidings.crawl import Fetcher, HostPoliteness, RobotsCache, RobotsVerdict
+from tidings.crawl.warc import WarcArchive
 from tidings.errors import (
     FeedParseError,
     FetchError,
@@ -26,14 +29,8 @@ from tidings.errors import (
     SitemapParseError,
     StoreError,
 )
-from tidings.extract import content_hash, decode_html, extract_article
-from tidings.records import (
-    DuplicateArticle,
-    FetchResponse,
-    FrontierItem,
-    NotAnArticle,
-    SourceKind,
-)
+from tidings.pipeline.pages import PageOutcome, store_page
+from tidings.records import FetchResponse, FrontierItem, SourceKind
 from tidings.sources import parse_feed, parse_sitemap
 from tidings.store import FetchLog, NewURL, Store
 from tidings.urls import canonical_url, host_of
@@ -127,14 +124,20 @@ class CrawlJob:
         self._on_progress = on_progress
         self._politeness = HostPoliteness(settings.host_delay)
         self._pages = 0
+        #: Where responses are kept as WARC during a run (``settings.warc_dir``).
+        self._archive: WarcArchive | None = None
 
     async def run(self) -> CrawlStats:
         started = time.monotonic()
         queued = self.store.start_run()
         log.info("crawl started: %d URLs queued", queued)
-        async with Fetcher(self.settings) as fetcher:
-            robots = RobotsCache(fetcher, self.settings)
-            await self._loop(fetcher, robots)
+        warc_dir = self.settings.warc_dir
+        with WarcArchive(Path(warc_dir)) if warc_dir else nullcontext() as archive:
+            self._archive = archive
+            async with Fetcher(self.settings) as fetcher:
+                robots = RobotsCache(fetcher, self.settings)
+                await self._loop(fetcher, robots)
+        self._archive = None
         self.stats.elapsed = time.monotonic() - started
         log.info("crawl finished: %s", self.stats.as_dict())
         self._report()
@@ -229,6 +232,8 @@ class CrawlJob:
             self.store.fail(item.id, error=f"internal_error: {type(exc).__name__}: {exc}")
 
     async def _handle(self, item: FrontierItem, response: FetchResponse) -> None:
+        if self._archive is not None and not response.not_modified:
+            self._archive.write(response)
         if response.not_modified:
             self.stats.not_modified += 1
             self.store.log_fetch(self._fetch_log(item, response, "not_modified"))
@@ -286,50 +291,23 @@ class CrawlJob:
         self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
 
     async def _handle_page(self, item: FrontierItem, response: FetchResponse) -> None:
-        decoded = decode_html(response.body, response.charset)
-        if decoded.mismatch:
-            self.stats.warnings["charset_mismatch"] += 1
-            log.warning(
-                "charset mismatch at %s: declared %s, decoded as %s",
-                item.url,
-                response.charset,
-                decoded.encoding,
-            )
         hints = {k: v for k, v in item.hints.items() if v}
-        result = await asyncio.to_thread(
-            extract_article, decoded.text, url=response.final_url, hints=hints
+        stored = await store_page(
+            self.store, response, url=item.url, source_id=item.source_id, hints=hints
         )
-        if isinstance(result, NotAnArticle):
-            self.stats.not_articles[result.reason] += 1
-            log.debug("not an article (%s): %s", result.reason, item.url)
-            self.store.log_fetch(
-                self._fetch_log(item, response, "not_article", error=result.reason, keep_body=True)
-            )
-            self._source_health(item, f"not an article: {result.reason}", ok=True)
-            self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
-            return
-        fetch_id = self.store.log_fetch(self._fetch_log(item, response, "article", keep_body=True))
-        saved = self.store.save_article(
-            result,
-            url=item.url,
-            source_id=item.source_id,
-            fetch_id=fetch_id,
-            published_at=hints.get("published"),
-            content_hash=content_hash(result.text),
-        )
-        if isinstance(saved, DuplicateArticle):
-            self.stats.duplicates += 1
-            log.debug("duplicate of article %d: %s", saved.duplicate_of, item.url)
-        elif saved.supersedes is not None:
-            # An earlier publication of a text already stored: it becomes the
-            # original and the story count does not change.
-            self.stats.duplicates += 1
-            log.debug("original of article %d: %s", saved.supersedes, item.url)
-        elif saved.created:
-            self.stats.articles_new += 1
+        if stored.charset_mismatch:
+            self.stats.warnings["charset_mismatch"] += 1
+        if stored.outcome is PageOutcome.NOT_ARTICLE:
+            self.stats.not_articles[stored.reason or "unknown"] += 1
+            self._source_health(item, f"not an article: {stored.reason}", ok=True)
         else:
-            self.stats.articles_updated += 1
-        self._source_health(item, "ok: article", ok=True)
+            if stored.outcome is PageOutcome.DUPLICATE:
+                self.stats.duplicates += 1
+            elif stored.outcome is PageOutcome.NEW:
+                self.stats.articles_new += 1
+            else:
+                self.stats.articles_updated += 1
+            self._source_health(item, "ok: article", ok=True)
         self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
 
     # --- helpers ---------------------------------------------------------------
@@ -356,8 +334,8 @@ class CrawlJob:
         outcome: str,
         *,
         error: str | None = None,
-        keep_body: bool = False,
     ) -> FetchLog:
+        """A fetch without its body (pages keep theirs: ``pages.store_page``)."""
         return FetchLog(
             url=item.url,
             source_id=item.source_id,
@@ -367,7 +345,6 @@ class CrawlJob:
             content_type=response.content_type,
             error=error,
             elapsed_ms=int(response.elapsed * 1000),
-            body=response.body if keep_body else None,
         )
 
     def _source_health(

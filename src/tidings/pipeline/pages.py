@@ -1,0 +1,100 @@
+"""A fetched page → extraction → the store: one step shared by the crawl job and by
+``tidings ingest`` (pages read from a WARC archive), so an archived page becomes the
+same article the crawler would have made of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from enum import Enum
+
+from tidings.extract import content_hash, decode_html, extract_article
+from tidings.records import DuplicateArticle, FetchResponse, NotAnArticle
+from tidings.store import FetchLog, Store
+
+log = logging.getLogger(__name__)
+
+
+class PageOutcome(Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    #: The same text as a stored article (or the earlier original of one).
+    DUPLICATE = "duplicate"
+    NOT_ARTICLE = "not_article"
+
+
+@dataclass(frozen=True)
+class PageStored:
+    """What became of a page: its outcome, the reason if it is not an article, and
+    whether its declared charset disagreed with its bytes."""
+
+    outcome: PageOutcome
+    reason: str | None = None
+    charset_mismatch: bool = False
+
+
+async def store_page(
+    store: Store,
+    response: FetchResponse,
+    *,
+    url: str,
+    source_id: int | None,
+    hints: dict[str, str],
+) -> PageStored:
+    """Decode and extract ``response`` (in a thread: extraction is CPU work) and store
+    the fetch with its body and, for an article, the article. ``url``: the URL the page
+    is known by (before redirects); ``hints``: what a feed said of it (title,
+    published)."""
+    decoded = decode_html(response.body, response.charset)
+    if decoded.mismatch:
+        log.warning(
+            "charset mismatch at %s: declared %s, decoded as %s",
+            url,
+            response.charset,
+            decoded.encoding,
+        )
+    result = await asyncio.to_thread(
+        extract_article, decoded.text, url=response.final_url, hints=hints
+    )
+    if isinstance(result, NotAnArticle):
+        log.debug("not an article (%s): %s", result.reason, url)
+        store.log_fetch(_fetch_log(response, url, source_id, "not_article", result.reason))
+        return PageStored(PageOutcome.NOT_ARTICLE, result.reason, decoded.mismatch)
+    fetch_id = store.log_fetch(_fetch_log(response, url, source_id, "article"))
+    saved = store.save_article(
+        result,
+        url=url,
+        source_id=source_id,
+        fetch_id=fetch_id,
+        published_at=hints.get("published"),
+        content_hash=content_hash(result.text),
+    )
+    if isinstance(saved, DuplicateArticle):
+        log.debug("duplicate of article %d: %s", saved.duplicate_of, url)
+        outcome = PageOutcome.DUPLICATE
+    elif saved.supersedes is not None:
+        # An earlier publication of a text already stored: it becomes the original
+        # and the story count does not change.
+        log.debug("original of article %d: %s", saved.supersedes, url)
+        outcome = PageOutcome.DUPLICATE
+    else:
+        outcome = PageOutcome.NEW if saved.created else PageOutcome.UPDATED
+    return PageStored(outcome, None, decoded.mismatch)
+
+
+def _fetch_log(
+    response: FetchResponse, url: str, source_id: int | None, outcome: str, error: str | None = None
+) -> FetchLog:
+    return FetchLog(
+        url=url,
+        source_id=source_id,
+        outcome=outcome,
+        status=response.status,
+        final_url=response.final_url,
+        content_type=response.content_type,
+        error=error,
+        elapsed_ms=int(response.elapsed * 1000),
+        body=response.body,
+    )
