@@ -10,6 +10,7 @@ import pytest
 
 from tests.webserver import Reply, Request, TestWeb, article_html, drip
 from tidings.config import CrawlSettings
+from tidings.errors import StoreError
 from tidings.pipeline import CrawlJob, CrawlStats
 from tidings.records import SourceKind, SourceSpec
 from tidings.store import SQLiteStore, Store
@@ -319,3 +320,29 @@ def test_killed_crawl_resumes_without_loss_or_repeat(tmp_path: Path) -> None:
             assert len(refetched) <= CrawlSettings().concurrency, refetched
         finally:
             store.close()
+
+
+async def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_loses_nothing(
+    store: SQLiteStore,
+) -> None:
+    """SQLite's own "database or disk is full" (the database capped at its current size
+    plus a little): the crawl stops with a StoreError naming it, every write before it
+    is whole, and the next run, with room again, completes the rest."""
+    with TestWeb() as web:
+        pages = [f"/big-{i}" for i in range(12)]
+        for p in pages:
+            web.page(p, article_html(f"Big story {p}", paragraphs=60))
+        add_feed(store, web, pages)
+        conn = store._conn()
+        used = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {used + 40}")
+        with pytest.raises(StoreError) as info:
+            await crawl(store, dataclasses.replace(FAST, concurrency=1))
+        assert "full" in str(info.value)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        before = stored_urls(store)
+        assert 0 < len(before) < len(pages)
+        conn.execute("PRAGMA max_page_count = 1073741823")
+        await crawl(store)
+        assert stored_urls(store) == {web.url(p) for p in pages}
+        assert store.count_articles(include_duplicates=True) == len(pages)

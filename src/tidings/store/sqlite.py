@@ -116,14 +116,18 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot start a transaction: {exc}") from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _cannot_write(exc):
+                raise StoreError(f"cannot write the database: {exc}") from exc
             raise
         else:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:  # e.g. disk full: nothing half-written
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise StoreError(f"cannot commit: {exc}") from exc
 
     def close(self) -> None:
@@ -999,6 +1003,15 @@ class SQLiteStore(Store):
             (since,),
         )
         return {int(source): int(count) for source, count in rows}
+
+
+#: SQLite's words for a store that cannot take writes at all (as opposed to one bad
+#: statement): a crawl or an ingest stops on these instead of skipping page after page.
+_WRITE_FAILURES = ("disk is full", "disk i/o error", "readonly database", "database is locked")
+
+
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    return any(words in str(exc).lower() for words in _WRITE_FAILURES)
 
 
 def encode_cursor(sort_at: str, article_id: int) -> str:
