@@ -12,6 +12,7 @@ from tests.webserver import Reply, Request, TestWeb, article_html, drip
 from tidings.config import CrawlSettings
 from tidings.errors import StoreError
 from tidings.pipeline import CrawlJob, CrawlStats
+from tidings.pipeline.crawl import MAX_FEED_ENTRIES
 from tidings.records import SourceKind, SourceSpec
 from tidings.store import SQLiteStore, Store
 
@@ -346,3 +347,32 @@ async def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_loses_nothing(
         await crawl(store)
         assert stored_urls(store) == {web.url(p) for p in pages}
         assert store.count_articles(include_duplicates=True) == len(pages)
+
+
+async def test_a_feed_of_thousands_of_items_is_followed_only_so_far(store: Store) -> None:
+    with TestWeb() as web:
+        links = [web.url(f"/item-{i}") for i in range(MAX_FEED_ENTRIES + 500)]
+        web.page("/feed.xml", rss(links), content_type="application/rss+xml")
+        store.add_source(SourceSpec(url=web.url("/feed.xml"), kind=SourceKind.FEED))
+        stats = await crawl(store, dataclasses.replace(FAST, max_pages=1))
+        assert stats.warnings["feed_entries_over_limit"] == 500
+        assert stats.discovered == MAX_FEED_ENTRIES
+        assert store.frontier_counts()["queued"] <= MAX_FEED_ENTRIES
+
+
+async def test_sitemaps_that_point_at_each_other_end(store: Store) -> None:
+    def index_of(other: str) -> str:
+        return (
+            "<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<sitemap><loc>{web.url(other)}</loc></sitemap></sitemapindex>"
+        )
+
+    with TestWeb() as web:
+        web.page("/a.xml", index_of("/b.xml"), content_type="application/xml")
+        web.page("/b.xml", index_of("/a.xml"), content_type="application/xml")
+        store.add_source(SourceSpec(url=web.url("/a.xml"), kind=SourceKind.SITEMAP))
+        stats = await crawl(store)
+        assert stats.sitemaps == 2  # a, then b; b's link back to a is known already
+        assert len(web.hits_for("/a.xml")) == 1 and len(web.hits_for("/b.xml")) == 1
+        again = await crawl(store)  # the next run re-polls the source only
+        assert again.sitemaps <= 2 and len(web.hits_for("/b.xml")) <= 2

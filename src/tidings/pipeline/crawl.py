@@ -107,6 +107,10 @@ class CrawlStats:
 
 ProgressCallback = Callable[[CrawlStats, dict[str, int]], None]
 
+#: Entries of one feed that are followed (a news feed has tens; a hostile or broken one
+#: may list 100,000): the first ones, which feeds put newest first.
+MAX_FEED_ENTRIES = 1_000
+
 
 class CrawlJob:
     """One crawl run over the store's frontier. ``await CrawlJob(store, settings).run()``."""
@@ -241,15 +245,17 @@ class CrawlJob:
             self.store.complete(item.id)
             return
         if item.kind is SourceKind.FEED:
-            self._handle_feed(item, response)
+            await self._handle_feed(item, response)
         elif item.kind is SourceKind.SITEMAP:
             self._handle_sitemap(item, response)
         else:
             await self._handle_page(item, response)
 
-    def _handle_feed(self, item: FrontierItem, response: FetchResponse) -> None:
+    async def _handle_feed(self, item: FrontierItem, response: FetchResponse) -> None:
         try:
-            feed = parse_feed(response.body, response.final_url)
+            # in a thread: a hostile feed of 100,000 items takes feedparser ~30 s,
+            # which must not stall every other fetch of the run
+            feed = await asyncio.to_thread(parse_feed, response.body, response.final_url)
         except FeedParseError as exc:
             self._parse_failed(item, response, exc.code, str(exc))
             return
@@ -259,15 +265,22 @@ class CrawlJob:
             log.warning("feed %s parsed with a warning: %s", item.url, feed.warning)
         if feed.skipped:
             self.stats.warnings["feed_entries_without_link"] += feed.skipped
+        entries = feed.entries[:MAX_FEED_ENTRIES]
+        if len(feed.entries) > MAX_FEED_ENTRIES:
+            self.stats.warnings["feed_entries_over_limit"] += len(feed.entries) - MAX_FEED_ENTRIES
+            log.warning(
+                "feed %s has %d entries: the first %d are followed",
+                item.url,
+                len(feed.entries),
+                MAX_FEED_ENTRIES,
+            )
         new = []
-        for entry in feed.entries:
+        for entry in entries:
             hints = {"title": entry.title or "", "published": entry.published or ""}
             new.append(self._new_url(entry.url, SourceKind.PAGE, item, hints))
         self._enqueue(new)
         self.store.log_fetch(self._fetch_log(item, response, "feed"))
-        self._source_health(
-            item, f"ok: {len(feed.entries)} entries", True, feed.title, feed.site_url
-        )
+        self._source_health(item, f"ok: {len(entries)} entries", True, feed.title, feed.site_url)
         self.store.complete(item.id, etag=response.etag, last_modified=response.last_modified)
 
     def _handle_sitemap(self, item: FrontierItem, response: FetchResponse) -> None:
