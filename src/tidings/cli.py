@@ -343,19 +343,24 @@ def _print_headline_summary(stats: Any) -> None:
     )
 
 
-def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
-    """Run one crawl with a live progress line on stderr."""
+def progress_line() -> Any:
+    """A live one-line progress display on stderr (spinner, text, time elapsed)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from tidings.pipeline import CrawlJob, CrawlStats
-
-    with Progress(
+    return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=_stderr_console(),
         transient=True,
-    ) as progress:
+    )
+
+
+def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
+    """Run one crawl with a live progress line on stderr."""
+    from tidings.pipeline import CrawlJob, CrawlStats
+
+    with progress_line() as progress:
         task = progress.add_task("crawling", total=None)
 
         def on_progress(stats: CrawlStats, frontier: dict[str, int]) -> None:

@@ -27,11 +27,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from tidings.cli import (
         _open_store,
-        _stderr_console,
+        progress_line,
         run_headlines_with_progress,
         run_process_with_progress,
     )
@@ -43,13 +41,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     store = _open_store(settings)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=_stderr_console(),
-            transient=True,
-        ) as progress:
+        with progress_line() as progress:
             task = progress.add_task("ingesting", total=None)
 
             def on_progress(stats: IngestStats) -> None:
