@@ -12,6 +12,7 @@ from tidings.serve import coverage, feed
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep, cookie_reader, reader_for_api
 from tidings.serve.schemas import (
+    MAX_ROW_ID,
     ArticleDetail,
     ArticleHeadlinesOut,
     ArticleList,
@@ -92,7 +93,8 @@ def list_articles(
     responses=_NOT_FOUND,
 )
 def get_article(
-    store: StoreDep, article_id: Annotated[int, Path(description="Article id.")]
+    store: StoreDep,
+    article_id: Annotated[int, Path(description="Article id.", ge=1, le=MAX_ROW_ID)],
 ) -> ArticleDetail:
     """The article, its topic, summary, keywords and entities (null or empty until the
     language stage has analysed it) and the story it belongs to."""
@@ -112,7 +114,8 @@ def get_article(
     responses=_NOT_FOUND,
 )
 def article_headlines(
-    store: StoreDep, article_id: Annotated[int, Path(description="Article id.")]
+    store: StoreDep,
+    article_id: Annotated[int, Path(description="Article id.", ge=1, le=MAX_ROW_ID)],
 ) -> ArticleHeadlinesOut:
     """Every candidate (the outlet's title, other outlets', extractive, generated) with
     the faithfulness and clickbait verdicts, impressions, dwell-weighted clicks and the
@@ -151,6 +154,10 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
     origin = request.headers.get("origin")
     if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
         raise HTTPException(status_code=403, detail="events must come from this site")
+    named = [e.article_id for e in batch.events if e.article_id is not None]
+    unknown = sorted(set(named) - store.existing_articles(named))
+    if unknown:  # the whole batch is refused: nothing half-recorded
+        raise HTTPException(status_code=400, detail=f"no such articles: {unknown[:20]}")
     # The reader view's own script reports dwell for the reader in the cookie.
     default_reader = cookie_reader(request)
     events = [
@@ -177,7 +184,9 @@ def post_events(request: Request, store: StoreDep, batch: EventBatchIn) -> Event
     summary="One story: the articles covering an event",
     responses=_NOT_FOUND,
 )
-def get_story(store: StoreDep, story_id: Annotated[int, Path(description="Story id.")]) -> StoryOut:
+def get_story(
+    store: StoreDep, story_id: Annotated[int, Path(description="Story id.", ge=1, le=MAX_ROW_ID)]
+) -> StoryOut:
     """The story's member articles (newest first), languages, time span and top entities."""
     try:
         story = store.get_story(story_id)
@@ -200,7 +209,7 @@ def list_sources(store: StoreDep) -> list[SourceOut]:
     responses=_NOT_FOUND,
 )
 def get_source(
-    store: StoreDep, source_id: Annotated[int, Path(description="Source id.")]
+    store: StoreDep, source_id: Annotated[int, Path(description="Source id.", ge=1, le=MAX_ROW_ID)]
 ) -> SourceOut:
     try:
         return SourceOut.from_record(store.get_source(source_id))

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from tidings.serve.deps import StoreDep, csrf_ok, remember, visitor
 from tidings.serve.feed import learn, serve_feed
-from tidings.serve.web import marks, render, render_error
+from tidings.serve.web import RowId, marks, render, render_error
 from tidings.store.base import NewEvent, Store
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def _local(path: str) -> str:
 def mark_read(
     request: Request,
     store: StoreDep,
-    article_id: int,
+    article_id: RowId,
     read: Annotated[str, Form(max_length=1)] = "1",
     back: Annotated[str, Form(max_length=2000)] = "/for-you",
     csrf: CsrfForm = "",

@@ -11,6 +11,10 @@ from tidings.serve.coverage import StoryEntity
 from tidings.serve.formatting import excerpt
 from tidings.serve.headlines import ShownHeadline
 
+#: The largest id SQLite stores (a signed 64-bit integer): an id past it is not a row
+#: that could exist, and is refused as invalid rather than reaching the store.
+MAX_ROW_ID = 2**63 - 1
+
 
 def reader_path(article_id: int) -> str:
     """Path of an article's HTML reader view."""
@@ -353,11 +357,18 @@ class EventIn(BaseModel):
     """One reader interaction."""
 
     kind: EventKind = Field(description="What happened.")
-    article_id: int | None = Field(default=None, description="The article concerned.")
-    headline_id: int | None = Field(
-        default=None, description="The headline shown (from `headline.headline_id`)."
+    article_id: int | None = Field(
+        default=None, ge=1, le=MAX_ROW_ID, description="The article concerned."
     )
-    position: int | None = Field(default=None, ge=0, description="Rank in the list shown.")
+    headline_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ROW_ID,
+        description="The headline shown (from `headline.headline_id`).",
+    )
+    position: int | None = Field(
+        default=None, ge=0, le=10_000, description="Rank in the list shown."
+    )
     seconds: float | None = Field(
         default=None, ge=0, le=86400, description="Dwell time on the article (`dwell`)."
     )

@@ -32,7 +32,7 @@ from tidings.serve.deps import (
     may_manage_sources,
     visitor,
 )
-from tidings.serve.web import render, render_error
+from tidings.serve.web import RowId, render, render_error
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ async def add_feed(
 
 @router.post("/settings/sources/{source_id}/remove")
 def remove_source(
-    request: Request, store: StoreDep, source_id: int, csrf: CsrfForm = ""
+    request: Request, store: StoreDep, source_id: RowId, csrf: CsrfForm = ""
 ) -> Response:
     if not csrf_ok(request, csrf):
         return render_error(request, 400, _FORGED)
@@ -113,7 +113,9 @@ def remove_source(
 
 
 @router.post("/settings/subscriptions/{source_id}/remove")
-def unsubscribe(request: Request, store: StoreDep, source_id: int, csrf: CsrfForm = "") -> Response:
+def unsubscribe(
+    request: Request, store: StoreDep, source_id: RowId, csrf: CsrfForm = ""
+) -> Response:
     who = visitor(request)
     if not csrf_ok(request, csrf) or who.account is None:
         return render_error(request, 400, _FORGED)

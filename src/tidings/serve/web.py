@@ -23,7 +23,7 @@ from tidings.errors import NotFoundError
 from tidings.serve import coverage, feed, formatting
 from tidings.serve import headlines as shown_headlines
 from tidings.serve.deps import StoreDep, auth_required, cookie_reader, remember, visitor
-from tidings.serve.schemas import reader_path, story_path
+from tidings.serve.schemas import MAX_ROW_ID, reader_path, story_path
 from tidings.store.base import Store
 from tidings.urls import host_of
 
@@ -90,6 +90,8 @@ def render_error(request: Request, status_code: int, message: str) -> HTMLRespon
 
 
 CursorQuery = Annotated[str | None, Query(description="Paging cursor.")]
+#: An article, story or source id in a page's path (past SQLite's range: no such page).
+RowId = Annotated[int, RoutePath(ge=1, le=MAX_ROW_ID)]
 
 
 def marks(request: Request, store: Store, article_ids: list[int]) -> dict[int, tuple[bool, bool]]:
@@ -145,7 +147,7 @@ def _article_list(
 def article(
     request: Request,
     store: StoreDep,
-    article_id: int,
+    article_id: RowId,
     h: Annotated[int | None, Query(description="The headline clicked.")] = None,
 ) -> HTMLResponse:
     try:
@@ -196,7 +198,7 @@ def article(
 
 
 @router.get("/stories/{story_id}")
-def story(request: Request, store: StoreDep, story_id: int) -> HTMLResponse:
+def story(request: Request, store: StoreDep, story_id: RowId) -> HTMLResponse:
     try:
         item = store.get_story(story_id)
     except NotFoundError:
@@ -250,7 +252,7 @@ def topic(
 
 @router.get("/sources/{source_id}")
 def source(
-    request: Request, store: StoreDep, source_id: int, cursor: CursorQuery = None
+    request: Request, store: StoreDep, source_id: RowId, cursor: CursorQuery = None
 ) -> HTMLResponse:
     try:
         item = store.get_source(source_id)

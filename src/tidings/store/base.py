@@ -323,6 +323,10 @@ class Store(abc.ABC):
         """Topic and story of each article (one query; unanalysed ones are left out)."""
 
     @abc.abstractmethod
+    def existing_articles(self, article_ids: Sequence[int]) -> set[int]:
+        """Those of ``article_ids`` that are stored (without reading them)."""
+
+    @abc.abstractmethod
     def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         """The articles that exist among ``article_ids``, in the order given."""
 

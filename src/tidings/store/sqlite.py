@@ -673,6 +673,16 @@ class SQLiteStore(Store):
             for row in rows
         }
 
+    def existing_articles(self, article_ids: Sequence[int]) -> set[int]:
+        wanted = list(dict.fromkeys(article_ids))
+        found: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn().execute(f"SELECT id FROM article WHERE id IN ({marks})", chunk)
+            found.update(int(row[0]) for row in rows)
+        return found
+
     def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         if not article_ids:
             return []

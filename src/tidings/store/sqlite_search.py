@@ -79,7 +79,10 @@ def match_expression(query: str) -> str | None:
     letter or digit are dropped. The last word, unless the query ends in a space,
     also matches as a prefix (``volc`` finds ``volcano``) when it is not CJK.
     """
-    query = query[:MAX_QUERY_CHARS]
+    # control characters (NUL ends an FTS5 string early) and private-use markers go
+    query = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Co", "Cs") else c for c in query[:MAX_QUERY_CHARS]
+    )
     terms: list[str] = []
     last_open = False
     for found in _TERM.finditer(query):

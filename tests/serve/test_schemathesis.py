@@ -1,0 +1,71 @@
+"""The running server against its own OpenAPI schema (schemathesis): no input the schema
+allows may end in a server error. And the inputs it once found, kept as plain tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.serve.conftest import Analysed, Corpus
+from tidings.serve import RunningServer
+from tidings.store import Store
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+
+def test_no_input_the_schema_allows_is_a_server_error(
+    server: RunningServer, analysed: Analysed, tmp_path: Path
+) -> None:
+    run = subprocess.run(
+        [
+            str(SCHEMATHESIS),
+            "run",
+            f"{server.url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            "25",
+            "--seed",
+            "7",
+            "--workers",
+            "1",
+            "--no-color",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "generated" in run.stdout
+
+
+def test_what_schemathesis_found(client: httpx.Client, corpus: Corpus, store: Store) -> None:
+    # ids past SQLite's 64-bit range were a 500 (OverflowError in the driver)
+    huge = 2**70
+    for path in (f"/api/v1/articles/{huge}", f"/api/v1/stories/{huge}", f"/articles/{huge}"):
+        assert client.get(path).status_code in (404, 422), path
+    # a NUL in a search ended the FTS5 string early: "unterminated string"
+    assert client.get("/api/v1/search", params={"q": "wire\x00story"}).status_code == 200
+    # an event naming an article that does not exist broke the foreign key: now 400,
+    # and nothing of the batch is stored
+    before = store.count_events()
+    batch = {
+        "events": [
+            {"kind": "share", "article_id": corpus.english[0]},
+            {"kind": "share", "article_id": 999_999},
+        ]
+    }
+    refused = client.post("/api/v1/events", json=batch)
+    assert refused.status_code == 400 and "999999" in refused.text
+    assert store.count_events() == before
+    assert (
+        client.post(
+            "/api/v1/events", json={"events": [{"kind": "share", "article_id": 0}]}
+        ).status_code
+        == 422
+    )
