@@ -239,12 +239,7 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     if args.json:
-        figures = stats.as_dict()
-        if processed is not None:
-            figures["processing"] = processed.as_dict()
-        if headlines is not None:
-            figures["headlines"] = headlines.as_dict()
-        print(json.dumps(figures))
+        print(json.dumps(run_figures(stats, processed, headlines)))
     else:
         _print_crawl_summary(stats)
         if processed is not None:
@@ -341,6 +336,16 @@ def _print_headline_summary(stats: Any) -> None:
         f"{figures['candidates']} candidates, {figures['eligible']} passed both gates, "
         f"{figures['originals_rejected']} original titles rejected."
     )
+
+
+def run_figures(stats: Any, processed: Any, headlines: Any) -> dict[str, Any]:
+    """A run's figures for ``--json``: its own, then the stages that followed it."""
+    figures: dict[str, Any] = stats.as_dict()
+    if processed is not None:
+        figures["processing"] = processed.as_dict()
+    if headlines is not None:
+        figures["headlines"] = headlines.as_dict()
+    return figures
 
 
 def progress_line() -> Any:

@@ -30,6 +30,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tidings.cli import (
         _open_store,
         progress_line,
+        run_figures,
         run_headlines_with_progress,
         run_process_with_progress,
     )
@@ -56,13 +57,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         headlines = None if args.no_process else run_headlines_with_progress(store)
     finally:
         store.close()
-    figures = stats.as_dict()
     if args.json:
-        if processed is not None:
-            figures["processing"] = processed.as_dict()
-        if headlines is not None:
-            figures["headlines"] = headlines.as_dict()
-        print(json.dumps(figures))
+        print(json.dumps(run_figures(stats, processed, headlines)))
     else:
         print(
             f"Ingested {stats.archives} archives in {stats.elapsed:.1f}s: "

@@ -29,7 +29,7 @@ from tidings.errors import (
     SitemapParseError,
     StoreError,
 )
-from tidings.pipeline.pages import PageOutcome, store_page
+from tidings.pipeline.pages import PageOutcome, fetch_log, store_page
 from tidings.records import FetchResponse, FrontierItem, SourceKind
 from tidings.sources import parse_feed, parse_sitemap
 from tidings.store import FetchLog, NewURL, Store
@@ -349,16 +349,7 @@ class CrawlJob:
         error: str | None = None,
     ) -> FetchLog:
         """A fetch without its body (pages keep theirs: ``pages.store_page``)."""
-        return FetchLog(
-            url=item.url,
-            source_id=item.source_id,
-            outcome=outcome,
-            status=response.status,
-            final_url=response.final_url,
-            content_type=response.content_type,
-            error=error,
-            elapsed_ms=int(response.elapsed * 1000),
-        )
+        return fetch_log(response, item.url, item.source_id, outcome, error=error)
 
     def _source_health(
         self,

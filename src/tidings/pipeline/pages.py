@@ -60,9 +60,11 @@ async def store_page(
     )
     if isinstance(result, NotAnArticle):
         log.debug("not an article (%s): %s", result.reason, url)
-        store.log_fetch(_fetch_log(response, url, source_id, "not_article", result.reason))
+        store.log_fetch(
+            fetch_log(response, url, source_id, "not_article", error=result.reason, body=True)
+        )
         return PageStored(PageOutcome.NOT_ARTICLE, result.reason, decoded.mismatch)
-    fetch_id = store.log_fetch(_fetch_log(response, url, source_id, "article"))
+    fetch_id = store.log_fetch(fetch_log(response, url, source_id, "article", body=True))
     saved = store.save_article(
         result,
         url=url,
@@ -84,9 +86,16 @@ async def store_page(
     return PageStored(outcome, None, decoded.mismatch)
 
 
-def _fetch_log(
-    response: FetchResponse, url: str, source_id: int | None, outcome: str, error: str | None = None
+def fetch_log(
+    response: FetchResponse,
+    url: str,
+    source_id: int | None,
+    outcome: str,
+    *,
+    error: str | None = None,
+    body: bool = False,
 ) -> FetchLog:
+    """The store's record of a fetch; ``body``: keep the bytes (pages, for re-extraction)."""
     return FetchLog(
         url=url,
         source_id=source_id,
@@ -96,5 +105,5 @@ def _fetch_log(
         content_type=response.content_type,
         error=error,
         elapsed_ms=int(response.elapsed * 1000),
-        body=response.body,
+        body=response.body if body else None,
     )
