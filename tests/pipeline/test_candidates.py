@@ -134,13 +134,17 @@ def test_stories_older_than_the_window_are_not_candidates(store: SQLiteStore) ->
 def test_background_refresh_never_blocks_and_catches_up(store: SQLiteStore) -> None:
     add_story(store, 0, hours_ago=1)
     pool = CandidatePool(store, refresh_seconds=0.0)
-    now = datetime.now(UTC)
-    assert len(pool.retrieve(now)) == 1
-    add_story(store, 1, hours_ago=0.5)
-    deadline = datetime.now(UTC) + timedelta(seconds=10)
-    while len(pool.retrieve(now)) < 2 and datetime.now(UTC) < deadline:
-        pass
-    assert {c.story_id for c in pool.retrieve(now)} == {1, 2}
+    try:
+        now = datetime.now(UTC)
+        assert len(pool.retrieve(now)) == 1
+        add_story(store, 1, hours_ago=0.5)
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while len(pool.retrieve(now)) < 2 and datetime.now(UTC) < deadline:
+            pass
+        assert {c.story_id for c in pool.retrieve(now)} == {1, 2}
+    finally:
+        pool.close()  # before the fixture closes the store under the pool's thread
+    assert pool._thread is not None and not pool._thread.is_alive()
 
 
 def test_the_learner_finds_the_story_of_any_member(store: SQLiteStore) -> None:

@@ -301,6 +301,7 @@ class CandidatePool:
         self._first = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._closed = False
         self._now: datetime | None = None
         self._peers: dict[str, tuple[float, dict[int, int]]] = {}
 
@@ -341,8 +342,20 @@ class CandidatePool:
     def _due(self) -> bool:
         return time.monotonic() - self._refreshed >= self.refresh_seconds
 
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop the background thread, waiting for a refresh under way to end: the store
+        must not be closed under a query of this thread's (SQLite would crash)."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout)
+
     def _start(self) -> None:
         with self._lock:
+            if self._closed:
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="candidate-pool", daemon=True
@@ -353,6 +366,8 @@ class CandidatePool:
         while True:
             self._wake.wait()
             self._wake.clear()
+            if self._closed:
+                return
             try:
                 self._step(self._now)
             except Exception:  # a failed refresh keeps the old snapshot; the next retries

@@ -93,13 +93,22 @@ def create_app(
         ticker = LearningTicker(app.state, store)
         ticker.start()
         # load the feed's candidate pool now rather than on the first feed request
-        threading.Thread(
+        warm_up = threading.Thread(
             target=feed.warm_pool, args=(app.state, store), name="pool-warm-up", daemon=True
-        ).start()
+        )
+        warm_up.start()
         try:
             yield
         finally:
             ticker.stop()
+            # no thread of the app may still query the store when its owner closes it
+            warm_up.join(timeout=60)
+            runner = getattr(app.state, "crawl_runner", None)
+            if runner is not None and not runner.wait(timeout=60):
+                log.warning("a crawl started from the web is still running at shutdown")
+            pool = getattr(app.state, "candidate_pool", None)
+            if pool is not None:  # its thread must not query a store being closed
+                pool.close()
 
     app = FastAPI(
         lifespan=lifespan,
