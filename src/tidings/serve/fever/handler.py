@@ -14,7 +14,6 @@ and adding or editing feeds and groups (Fever has no verbs for that).
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
@@ -24,6 +23,7 @@ from tidings.records import ReaderItem
 from tidings.serve.deps import StoreDep
 from tidings.serve.fever import response
 from tidings.serve.fever.middleware import AccountDep, FeverParams, ParamsDep, bad_request
+from tidings.serve.visible import visible_ids, visible_items
 from tidings.store.base import ItemFilter, Store
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def fever(params: ParamsDep, account: AccountDep, store: StoreDep) -> JSONRespon
         answer["favicons"] = [response.favicon(s) for s in subscriptions]
     if params.has("items"):
         answer["items"] = [response.item(i) for i in _items(store, account_id, params)]
-        answer["total_items"] = len(_visible_ids(store, account_id, ItemFilter()))
+        answer["total_items"] = len(visible_ids(store, account_id, ItemFilter()))
     if params.has("links"):
         answer["links"] = []  # no Sparks, so no hot links
     if params.has("unread_item_ids"):
@@ -93,27 +93,11 @@ def _items(store: Store, account_id: int, params: FeverParams) -> list[ReaderIte
         where = ItemFilter(ids=ids, by_id=True, oldest_first=True)
     else:
         where = ItemFilter(by_id=True, limit=page)
-    merged = {
-        entry.article.id: entry
-        for entry in (
-            *store.reader_items(account_id, where),
-            *store.reader_items(account_id, replace(where, starred=True)),
-        )
-    }
-    ordered = sorted(merged.values(), key=lambda e: e.article.id, reverse=not where.oldest_first)
-    return ordered[:page]
-
-
-def _visible_ids(store: Store, account_id: int, where: ItemFilter) -> list[int]:
-    """Ids of the articles ``where`` selects among those the account sees (its
-    subscriptions' and its starred ones), ascending."""
-    ids = set(store.reader_item_ids(account_id, where))
-    ids.update(store.reader_item_ids(account_id, replace(where, starred=True)))
-    return sorted(ids)
+    return visible_items(store, account_id, where)
 
 
 def _unread_ids(store: Store, account_id: int) -> str:
-    return response.id_string(_visible_ids(store, account_id, ItemFilter(unread=True)))
+    return response.id_string(visible_ids(store, account_id, ItemFilter(unread=True)))
 
 
 def _saved_ids(store: Store, account_id: int) -> str:
@@ -131,7 +115,7 @@ def _mark(store: Store, account_id: int, params: FeverParams) -> dict[str, objec
         if state not in _ITEM_MARKS:
             raise bad_request("as must be read, unread, saved or unsaved for mark=item")
         item_id = params.number("id", minimum=1)
-        if _visible_ids(store, account_id, ItemFilter(ids=(item_id,))):
+        if visible_ids(store, account_id, ItemFilter(ids=(item_id,))):
             store.set_article_state(account_id, [item_id], **_ITEM_MARKS[state])
         else:
             log.debug("fever: account %d marked item %d it does not see", account_id, item_id)

@@ -18,6 +18,7 @@ from typing import Literal, TypeVar
 
 from tidings.errors import InvalidURLError
 from tidings.records import ReaderItem
+from tidings.serve import visible
 from tidings.serve.googlereader.middleware import Params, bad_request
 from tidings.serve.googlereader.response import (
     FEED_PREFIX,
@@ -221,16 +222,15 @@ def stream_page(
 
 def visible_items(store: Store, account_id: int, ids: list[int]) -> list[ReaderItem]:
     """The articles among ``ids`` the account can see (its subscriptions' and what it
-    starred), in the order asked."""
-    found: dict[int, ReaderItem] = {}
-    for where in (ItemFilter(ids=tuple(ids)), ItemFilter(ids=tuple(ids), starred=True)):
-        for entry in store.reader_items(account_id, where):
-            found.setdefault(entry.article.id, entry)
+    starred: ``serve.visible``), in the order asked."""
+    found = {
+        entry.article.id: entry
+        for entry in visible.visible_items(store, account_id, ItemFilter(ids=tuple(ids)))
+    }
     return [found[i] for i in ids if i in found]
 
 
 def visible_ids(store: Store, account_id: int, ids: list[int]) -> list[int]:
     """Only the ids of :func:`visible_items` (no article is read)."""
-    seen = set(store.reader_item_ids(account_id, ItemFilter(ids=tuple(ids))))
-    seen |= set(store.reader_item_ids(account_id, ItemFilter(ids=tuple(ids), starred=True)))
+    seen = set(visible.visible_ids(store, account_id, ItemFilter(ids=tuple(ids))))
     return [i for i in ids if i in seen]
