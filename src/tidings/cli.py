@@ -234,8 +234,7 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_store(settings)
     try:
         stats = run_crawl_with_progress(store, crawl)
-        processed = None if args.no_process else run_process_with_progress(store, settings)
-        headlines = None if args.no_process else run_headlines_with_progress(store)
+        processed, headlines = run_later_stages(store, settings, skip=args.no_process)
     finally:
         store.close()
     if args.json:
@@ -336,6 +335,14 @@ def _print_headline_summary(stats: Any) -> None:
         f"{figures['candidates']} candidates, {figures['eligible']} passed both gates, "
         f"{figures['originals_rejected']} original titles rejected."
     )
+
+
+def run_later_stages(store: Any, settings: Settings, *, skip: bool) -> tuple[Any, Any]:
+    """After new articles arrive (a crawl, an ingest): the language stage, then the
+    headline stage, with progress; (None, None) when ``skip``."""
+    if skip:
+        return None, None
+    return run_process_with_progress(store, settings), run_headlines_with_progress(store)
 
 
 def run_figures(stats: Any, processed: Any, headlines: Any) -> dict[str, Any]:

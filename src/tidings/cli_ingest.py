@@ -31,8 +31,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         _open_store,
         progress_line,
         run_figures,
-        run_headlines_with_progress,
-        run_process_with_progress,
+        run_later_stages,
     )
     from tidings.pipeline.ingest import IngestJob, IngestStats
 
@@ -53,8 +52,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                 )
 
             stats = asyncio.run(IngestJob(store, on_progress=on_progress).run(args.files))
-        processed = None if args.no_process else run_process_with_progress(store, settings)
-        headlines = None if args.no_process else run_headlines_with_progress(store)
+        processed, headlines = run_later_stages(store, settings, skip=args.no_process)
     finally:
         store.close()
     if args.json:
