@@ -91,6 +91,26 @@ def test_frontier_claims_each_url_once_and_skips_busy_hosts(tmp_path: Path) -> N
     assert store.start_run() == 3
 
 
+def test_frontier_partitions_split_hosts_between_workers(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "t.db")
+    hosts = [f"h{i}.example" for i in range(12)]
+    store.enqueue([NewURL(f"http://{h}/p{i}", h, SourceKind.PAGE) for h in hosts for i in range(3)])
+    now = time.time()
+    claimed: list[set[str]] = []
+    for part in range(3):
+        mine: set[str] = set()
+        while (item := store.claim([], now, partition=(part, 3))) is not None:
+            mine.add(item.host)
+        claimed.append(mine)
+    # Every host is owned by exactly one worker, and every URL was claimed.
+    assert set().union(*claimed) == set(hosts)
+    assert sum(len(m) for m in claimed) == len(hosts)
+    assert all(claimed)  # 12 hosts spread over 3 parts: none is empty here
+    assert store.frontier_counts()["in_progress"] == 36
+    with pytest.raises(ValueError):
+        store.claim([], now, partition=(3, 3))
+
+
 def test_articles_page_newest_first_without_overlap(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "t.db")
     for i in range(25):

@@ -183,8 +183,19 @@ class Store(abc.ABC):
         Returns how many URLs are queued."""
 
     @abc.abstractmethod
-    def claim(self, exclude_hosts: Sequence[str], now: float) -> FrontierItem | None:
-        """Take the next queued URL due at ``now`` (epoch seconds) whose host is not excluded."""
+    def claim(
+        self,
+        exclude_hosts: Sequence[str],
+        now: float,
+        *,
+        partition: tuple[int, int] | None = None,
+    ) -> FrontierItem | None:
+        """Take the next queued URL due at ``now`` (epoch seconds) whose host is not excluded.
+
+        ``partition=(k, n)`` takes only URLs of the hosts in part ``k`` of ``n`` (by a
+        stable hash of the host, ``host_bucket``): crawlers that each own one part never
+        fetch from the same host at once, so per-host politeness holds across workers.
+        """
 
     @abc.abstractmethod
     def complete(

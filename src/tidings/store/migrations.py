@@ -350,4 +350,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX article_search ON article (id, duplicate_of, sort_at);
         """,
     ),
+    Migration(
+        9,
+        "frontier partitions: a stable hash bucket of each URL's host",
+        """
+        -- zlib.crc32(host) % 65536, set by the store when it adds a URL (and filled in
+        -- for older rows when it opens): crawl workers each claim the hosts of one
+        -- part (bucket % workers = k), so no two fetch from one host at once.
+        ALTER TABLE url ADD COLUMN host_bucket INTEGER;
+        CREATE INDEX url_partition ON url (state, host_bucket);
+        """,
+    ),
 )

@@ -83,6 +83,7 @@ class SQLiteStore(Store):
         #: lock name -> open file descriptor holding its ``flock``
         self._held: dict[str, int] = {}
         self._migrate()
+        self._fill_host_buckets()
         self._fill_search_index()
 
     # --- connections -----------------------------------------------------------
@@ -166,6 +167,21 @@ class SQLiteStore(Store):
                     (migration.version, migration.name, utcnow_iso()),
                 )
 
+    def _fill_host_buckets(self) -> None:
+        """Give URLs added before migration 9 their host's bucket (one query when none is
+        missing)."""
+        conn = self._conn()
+        hosts = [
+            r[0] for r in conn.execute("SELECT DISTINCT host FROM url WHERE host_bucket IS NULL")
+        ]
+        if not hosts:
+            return
+        with self._tx() as conn:
+            conn.executemany(
+                "UPDATE url SET host_bucket = ? WHERE host = ? AND host_bucket IS NULL",
+                [(host_bucket(host), host) for host in hosts],
+            )
+
     def _fill_search_index(self) -> None:
         """Index the articles stored before the search index existed (migration 8 lists
         them), a batch per transaction: a crash mid-way resumes where it stopped, and
@@ -209,11 +225,19 @@ class SQLiteStore(Store):
             # The source's own URL enters the frontier, marked as a source URL so
             # every crawl run polls it again.
             conn.execute(
-                "INSERT INTO url (url, host, kind, source_id, is_source, discovered_at, updated_at)"
-                " VALUES (?, ?, ?, ?, 1, ?, ?)"
+                "INSERT INTO url (url, host, host_bucket, kind, source_id, is_source,"
+                " discovered_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
                 " ON CONFLICT (url) DO UPDATE SET is_source = 1, kind = excluded.kind,"
                 " source_id = excluded.source_id, state = 'queued', not_before = 0",
-                (spec.url, host_of(spec.url), spec.kind.value, source_id, now, now),
+                (
+                    spec.url,
+                    host_of(spec.url),
+                    host_bucket(host_of(spec.url)),
+                    spec.kind.value,
+                    source_id,
+                    now,
+                    now,
+                ),
             )
         return self.get_source(source_id), created
 
@@ -262,6 +286,7 @@ class SQLiteStore(Store):
             (
                 u.url,
                 u.host,
+                host_bucket(u.host),
                 u.kind.value,
                 u.source_id,
                 json.dumps(u.hints, ensure_ascii=False) if u.hints else None,
@@ -275,8 +300,8 @@ class SQLiteStore(Store):
         with self._tx() as conn:
             before = conn.total_changes
             conn.executemany(
-                "INSERT INTO url (url, host, kind, source_id, hints, discovered_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                "INSERT INTO url (url, host, host_bucket, kind, source_id, hints, discovered_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
                 rows,
             )
             return conn.total_changes - before
@@ -293,16 +318,29 @@ class SQLiteStore(Store):
             row = conn.execute("SELECT COUNT(*) FROM url WHERE state = 'queued'").fetchone()
             return int(row[0])
 
-    def claim(self, exclude_hosts: Sequence[str], now: float) -> FrontierItem | None:
+    def claim(
+        self,
+        exclude_hosts: Sequence[str],
+        now: float,
+        *,
+        partition: tuple[int, int] | None = None,
+    ) -> FrontierItem | None:
         placeholders = ",".join("?" * len(exclude_hosts))
         host_filter = f" AND host NOT IN ({placeholders})" if exclude_hosts else ""
+        params: list[Any] = [now, *exclude_hosts]
+        if partition is not None:
+            part, parts = partition
+            if not 0 <= part < parts:
+                raise ValueError(f"bad partition {partition!r}")
+            host_filter += " AND host_bucket % ? = ?"
+            params += [parts, part]
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT * FROM url WHERE state = 'queued' AND not_before <= ?"
                 + host_filter
                 # Sources first (feeds reveal the pages), then first discovered first.
                 + " ORDER BY is_source DESC, not_before, id LIMIT 1",
-                (now, *exclude_hosts),
+                params,
             ).fetchone()
             if row is None:
                 return None
@@ -1022,6 +1060,11 @@ _WRITE_FAILURES = ("disk is full", "disk i/o error", "readonly database", "datab
 
 def _cannot_write(exc: sqlite3.OperationalError) -> bool:
     return any(words in str(exc).lower() for words in _WRITE_FAILURES)
+
+
+def host_bucket(host: str) -> int:
+    """The frontier partition bucket of a host (stable across processes and versions)."""
+    return zlib.crc32(host.encode("utf-8", "surrogatepass")) % 65536
 
 
 def encode_cursor(sort_at: str, article_id: int) -> str:
