@@ -7,21 +7,25 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.pipeline.test_process import QUAKE_EN
+from tests.stores import TestStores
 from tests.webserver import TestWeb, article_html
 
 CONTRACT_KEYS = {"title", "text", "authors", "date", "language", "url", "image"}
 
 
-def tidings(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TIDINGS_LOG_LEVEL": "WARNING"}
+def tidings(
+    *args: str, cwd: Path, stdin: str | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``tidings *args``; ``env`` (``stores.env(name)``) names the database to use."""
     return subprocess.run(
         [sys.executable, "-m", "tidings", *args],
         check=False,
         cwd=cwd,
-        env=env,
+        env={**(os.environ if env is None else env), "TIDINGS_LOG_LEVEL": "WARNING"},
         input=stdin,
         capture_output=True,
         text=True,
@@ -91,7 +95,9 @@ def test_extract_url_option_resolves_relative_links(tmp_path: Path) -> None:
     assert line["image"] == "https://news.example/img/lead.jpg"
 
 
-def test_sources_add_discovers_feed_and_opml_round_trips(tmp_path: Path) -> None:
+def test_sources_add_discovers_feed_and_opml_round_trips(
+    tmp_path: Path, stores: TestStores
+) -> None:
     with TestWeb() as web:
         web.page(
             "/",
@@ -104,20 +110,24 @@ def test_sources_add_discovers_feed_and_opml_round_trips(tmp_path: Path) -> None
             content_type="application/rss+xml",
         )
         data = ["--data-dir", str(tmp_path / "d")]
-        added = tidings(
-            *data, "sources", "add", web.url("/"), "--allow-network", "127.0.0.0/8", cwd=tmp_path
-        )
+        env = stores.env("d.db")
+        add = ("sources", "add", web.url("/"), "--allow-network", "127.0.0.0/8")
+        added = tidings(*data, *add, cwd=tmp_path, env=env)
         assert added.returncode == 0, added.stderr
         assert "feed" in added.stdout and "/rss.xml" in added.stdout
-    exported = tidings(*data, "sources", "export", cwd=tmp_path)
+    exported = tidings(*data, "sources", "export", cwd=tmp_path, env=env)
     assert "/rss.xml" in exported.stdout and "<opml" in exported.stdout
     opml = tmp_path / "feeds.opml"
     opml.write_text(exported.stdout)
     other = ["--data-dir", str(tmp_path / "other")]
-    imported = tidings(*other, "sources", "import", str(opml), cwd=tmp_path)
+    other_env = stores.env("other.db")
+    imported = tidings(*other, "sources", "import", str(opml), cwd=tmp_path, env=other_env)
     assert "Imported 1 feeds" in imported.stdout
-    listed = json.loads(tidings(*other, "sources", "list", "--json", cwd=tmp_path).stdout)
-    assert [s["url"] for s in listed] == [web.url("/rss.xml")]
+    listed = tidings(*other, "sources", "list", "--json", cwd=tmp_path, env=other_env)
+    assert [s["url"] for s in json.loads(listed.stdout)] == [web.url("/rss.xml")]
+    # each command used the database the test named, the two data dirs two databases
+    assert [s.url for s in stores.open("other.db").list_sources()] == [web.url("/rss.xml")]
+    assert [s.url for s in stores.open("d.db").list_sources()] == [web.url("/rss.xml")]
 
 
 # --- headlines: the CLI contract -------------------------------------------------
@@ -197,31 +207,41 @@ OPML_WITH_FOLDERS = """<?xml version="1.0"?>
 """
 
 
-def test_accounts_and_their_opml(tmp_path: Path) -> None:
+def test_accounts_and_their_opml(tmp_path: Path, stores: TestStores) -> None:
     data = ("--data-dir", str(tmp_path / "data"))
+    env = stores.env("data.db")
     added = tidings(
-        *data, "accounts", "add", "alice", "--admin", cwd=tmp_path, stdin="s3cret-pass\n"
+        *data, "accounts", "add", "alice", "--admin", cwd=tmp_path, env=env, stdin="s3cret-pass\n"
     )
     assert added.returncode == 0, added.stderr
     assert "Added admin alice" in added.stdout
-    taken = tidings(*data, "accounts", "add", "alice", cwd=tmp_path, stdin="another-pass\n")
+    taken = tidings(
+        *data, "accounts", "add", "alice", cwd=tmp_path, env=env, stdin="another-pass\n"
+    )
     assert taken.returncode == 1 and "exists already" in taken.stderr
-    short = tidings(*data, "accounts", "add", "bob", cwd=tmp_path, stdin="short\n")
+    short = tidings(*data, "accounts", "add", "bob", cwd=tmp_path, env=env, stdin="short\n")
     assert short.returncode == 1 and "at least 8" in short.stderr
     opml = tmp_path / "mine.opml"
     opml.write_text(OPML_WITH_FOLDERS)
-    imported = tidings(*data, "sources", "import", str(opml), "--account", "alice", cwd=tmp_path)
+    imported = tidings(
+        *data, "sources", "import", str(opml), "--account", "alice", cwd=tmp_path, env=env
+    )
     assert imported.returncode == 0 and "Imported 2 feeds" in imported.stdout
-    listed = tidings(*data, "accounts", "list", cwd=tmp_path)
+    listed = tidings(*data, "accounts", "list", cwd=tmp_path, env=env)
     assert (
         "alice" in listed.stdout and "admin" in listed.stdout and "2 subscriptions" in listed.stdout
     )
-    exported = tidings(*data, "sources", "export", "--account", "alice", cwd=tmp_path).stdout
+    assert [a.username for a in stores.open("data.db").list_accounts()] == ["alice"]
+    exported = tidings(
+        *data, "sources", "export", "--account", "alice", cwd=tmp_path, env=env
+    ).stdout
     assert 'text="World"' in exported and "wire.example/feed.xml" in exported
-    nobody = tidings(*data, "sources", "export", "--account", "nobody", cwd=tmp_path)
+    nobody = tidings(*data, "sources", "export", "--account", "nobody", cwd=tmp_path, env=env)
     assert nobody.returncode == 1 and "no account named" in nobody.stderr
-    passwd = tidings(*data, "accounts", "passwd", "alice", cwd=tmp_path, stdin="n3w-password\n")
+    passwd = tidings(
+        *data, "accounts", "passwd", "alice", cwd=tmp_path, env=env, stdin="n3w-password\n"
+    )
     assert passwd.returncode == 0, passwd.stderr
-    removed = tidings(*data, "accounts", "remove", "alice", cwd=tmp_path)
+    removed = tidings(*data, "accounts", "remove", "alice", cwd=tmp_path, env=env)
     assert removed.returncode == 0
-    assert "alice" not in tidings(*data, "accounts", "list", cwd=tmp_path).stdout
+    assert "alice" not in tidings(*data, "accounts", "list", cwd=tmp_path, env=env).stdout

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 
+from tests.stores import TestStores
 from tidings.config import CrawlSettings
 from tidings.demo import DemoWeb
 from tidings.pipeline import CrawlJob, add_source
 from tidings.serve import serve_in_background
-from tidings.store import SQLiteStore
 
 SETTINGS = CrawlSettings(host_delay=0.01).allowing("127.0.0.0/8")
 
 
-async def test_demo_web_is_crawled_extracted_stored_and_served(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "tidings.db")
+async def test_demo_web_is_crawled_extracted_stored_and_served(stores: TestStores) -> None:
+    store = stores.open("tidings.db")
     with DemoWeb(seed=11) as web:
         added = await add_source(store, web.home_pages[0], SETTINGS)
         assert added.source.kind.value == "feed" and added.created
@@ -76,4 +74,3 @@ async def test_demo_web_is_crawled_extracted_stored_and_served(tmp_path: Path) -
         again = await CrawlJob(store, SETTINGS).run()
         assert again.not_modified == len(web.sources)
         assert again.articles_new == 0 and again.fetched == len(web.sources)
-    store.close()

@@ -114,6 +114,14 @@ class StoreError(TidingsError):
     """The store could not be opened, migrated or written."""
 
 
+class StoreUnavailable(StoreError):
+    """The database server could not be reached (a restart, a failover, the network).
+
+    Nothing of the failed call was written, or it was written and only the answer was
+    lost; the store reconnects on the next call, so an idempotent write (every write of
+    the pipeline's) may simply be tried again."""
+
+
 class MigrationError(StoreError):
     pass
 

@@ -1,15 +1,15 @@
-"""The in-memory candidate pool over a real SQLite store: retrieval by each source,
+"""The in-memory candidate pool over a real store: retrieval by each source,
 refreshes that see new stories and activity, and the learner's story look-up."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.stores import TestStores
 from tidings.pipeline import candidates as pool_module
 from tidings.pipeline.candidates import CandidatePool
 from tidings.records import (
@@ -22,17 +22,15 @@ from tidings.records import (
     ReaderProfile,
     Story,
 )
-from tidings.store import NewEvent, SQLiteStore
+from tidings.store import NewEvent, Store
 
 DIM = 32
 TOPICS = ("science", "sport", "business")
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
 def vector(seed: int) -> np.ndarray:
@@ -40,7 +38,7 @@ def vector(seed: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def add_story(store: SQLiteStore, index: int, hours_ago: float, outlets: int = 1) -> list[int]:
+def add_story(store: Store, index: int, hours_ago: float, outlets: int = 1) -> list[int]:
     """Story ``index + 1`` with ``outlets`` member articles; returns the member ids."""
     published = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
     members = []
@@ -78,7 +76,7 @@ def add_story(store: SQLiteStore, index: int, hours_ago: float, outlets: int = 1
 
 
 def test_each_source_retrieves_its_stories_once(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pool_module, "FRESH", 20)
     for i in range(100):
@@ -104,7 +102,7 @@ def test_each_source_retrieves_its_stories_once(
     assert old + 1 not in {c.story_id for c in plain}
 
 
-def test_refresh_sees_new_stories_and_clicks(store: SQLiteStore) -> None:
+def test_refresh_sees_new_stories_and_clicks(store: Store) -> None:
     for i in range(10):
         add_story(store, i, hours_ago=i + 1)
     pool = CandidatePool(store, refresh_seconds=0.0, activity_seconds=0.0, background=False)
@@ -124,14 +122,14 @@ def test_refresh_sees_new_stories_and_clicks(store: SQLiteStore) -> None:
     assert similar[0].story_id == 11
 
 
-def test_stories_older_than_the_window_are_not_candidates(store: SQLiteStore) -> None:
+def test_stories_older_than_the_window_are_not_candidates(store: Store) -> None:
     add_story(store, 0, hours_ago=1)
     add_story(store, 1, hours_ago=24 * 8)
     pool = CandidatePool(store, background=False)
     assert [c.story_id for c in pool.retrieve(datetime.now(UTC))] == [1]
 
 
-def test_background_refresh_never_blocks_and_catches_up(store: SQLiteStore) -> None:
+def test_background_refresh_never_blocks_and_catches_up(store: Store) -> None:
     add_story(store, 0, hours_ago=1)
     pool = CandidatePool(store, refresh_seconds=0.0)
     try:
@@ -147,7 +145,7 @@ def test_background_refresh_never_blocks_and_catches_up(store: SQLiteStore) -> N
     assert pool._thread is not None and not pool._thread.is_alive()
 
 
-def test_the_learner_finds_the_story_of_any_member(store: SQLiteStore) -> None:
+def test_the_learner_finds_the_story_of_any_member(store: Store) -> None:
     members = add_story(store, 3, hours_ago=1, outlets=3)
     found = store.stories_of_articles(members)
     assert {c.story_id for c in found.values()} == {4}
@@ -194,7 +192,7 @@ def test_an_incremental_refresh_patches_the_snapshot_as_a_rebuild_would(seed: in
     assert same.watermark == "w3"
 
 
-def test_stories_readers_of_a_region_click_are_popular_there(store: SQLiteStore) -> None:
+def test_stories_readers_of_a_region_click_are_popular_there(store: Store) -> None:
     from tidings.rank.ranker import Ranker
 
     for i in range(6):

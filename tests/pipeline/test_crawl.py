@@ -1,13 +1,16 @@
-"""The crawl job against real HTTP servers on 127.0.0.1 and a real SQLite file."""
+"""The crawl job against real HTTP servers on 127.0.0.1 and a real store (SQLite, or
+PostgreSQL with ``TIDINGS_TEST_DATABASE_URL``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.stores import TestStores
 from tests.webserver import Reply, Request, TestWeb, article_html, drip
 from tidings.config import CrawlSettings
 from tidings.errors import StoreError
@@ -34,10 +37,8 @@ def rss(items: list[str], title: str = "Test feed") -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = SQLiteStore(tmp_path / "crawl.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open("crawl.db")
 
 
 async def crawl(store: Store, settings: CrawlSettings = FAST) -> CrawlStats:
@@ -260,12 +261,11 @@ async def test_loopback_is_blocked_unless_allowed(store: Store) -> None:
         assert store.count_articles() == 0
 
 
-def test_killed_crawl_resumes_without_loss_or_repeat(tmp_path: Path) -> None:
+def test_killed_crawl_resumes_without_loss_or_repeat(tmp_path: Path, stores: TestStores) -> None:
     """SIGKILL a real `tidings crawl` process mid-run, then resume: every page stored
     exactly once, and only the pages in progress at the kill are fetched again."""
-    import os
+    import asyncio
     import signal
-    import sqlite3
     import subprocess
     import sys
     import time
@@ -280,11 +280,14 @@ def test_killed_crawl_resumes_without_loss_or_repeat(tmp_path: Path) -> None:
         for p in pages:
             web.route(p, slow_page)
         web.page("/feed.xml", rss([web.url(p) for p in pages]), content_type="application/rss+xml")
-        db = tmp_path / "tidings.db"
-        seed = SQLiteStore(db)
+        seed = stores.open("tidings.db")
         seed.add_source(SourceSpec(url=web.url("/feed.xml"), kind=SourceKind.FEED))
         seed.close()
-        env = {**os.environ, "TIDINGS_CRAWL_HOST_DELAY": "0", "TIDINGS_LOG_LEVEL": "WARNING"}
+        env = {
+            **stores.env("tidings.db"),
+            "TIDINGS_CRAWL_HOST_DELAY": "0",
+            "TIDINGS_LOG_LEVEL": "WARNING",
+        }
         cmd = [
             sys.executable,
             "-m",
@@ -298,38 +301,35 @@ def test_killed_crawl_resumes_without_loss_or_repeat(tmp_path: Path) -> None:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         stored = 0
+        watcher = stores.open("tidings.db")
         while time.monotonic() < deadline and stored < 8:
             time.sleep(0.05)
-            with sqlite3.connect(db) as conn:
-                stored = conn.execute("SELECT COUNT(*) FROM article").fetchone()[0]
+            stored = watcher.count_articles(include_duplicates=True)
+        watcher.close()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         assert 8 <= stored < 30, "the crawl must be killed mid-way"
 
-        store = SQLiteStore(db)
-        try:
-            import asyncio
-
-            stats = asyncio.run(CrawlJob(store, FAST).run())
-            assert store.count_articles(include_duplicates=True) == 30
-            assert stored_urls(store) == {web.url(p) for p in pages}
-            assert not stats.errors
-            refetched = [p for p in pages if len(web.hits_for(p)) > 1]
-            assert all(len(web.hits_for(p)) <= 2 for p in pages)
-            # Only URLs claimed but not completed at the kill (fetched, still being
-            # extracted or stored) are fetched again: at most `concurrency` of them.
-            assert len(refetched) <= CrawlSettings().concurrency, refetched
-        finally:
-            store.close()
+        store = stores.open("tidings.db")
+        stats = asyncio.run(CrawlJob(store, FAST).run())
+        assert store.count_articles(include_duplicates=True) == 30
+        assert stored_urls(store) == {web.url(p) for p in pages}
+        assert not stats.errors
+        refetched = [p for p in pages if len(web.hits_for(p)) > 1]
+        assert all(len(web.hits_for(p)) <= 2 for p in pages)
+        # Only URLs claimed but not completed at the kill (fetched, still being
+        # extracted or stored) are fetched again: at most `concurrency` of them.
+        assert len(refetched) <= CrawlSettings().concurrency, refetched
 
 
 async def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_loses_nothing(
-    store: SQLiteStore,
+    tmp_path: Path,
 ) -> None:
     """SQLite's own "database or disk is full" (the database capped at its current size
     plus a little): the crawl stops with a StoreError naming it, every write before it
-    is whole, and the next run, with room again, completes the rest."""
-    with TestWeb() as web:
+    is whole, and the next run, with room again, completes the rest. SQLite only: the
+    cap is a SQLite pragma."""
+    with closing(SQLiteStore(tmp_path / "crawl.db")) as store, TestWeb() as web:
         pages = [f"/big-{i}" for i in range(12)]
         for p in pages:
             web.page(p, article_html(f"Big story {p}", paragraphs=60))

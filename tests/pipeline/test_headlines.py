@@ -1,19 +1,19 @@
-"""The headline job and learner on a real SQLite store with the real models."""
+"""The headline job and learner on a real store with the real models."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, QUAKE_FOLLOW_UP, QUAKE_ZH, add
+from tests.stores import TestStores
 from tidings.headlines.bandit import choose
 from tidings.pipeline.headlines import HeadlineJob, learn_from_events
 from tidings.pipeline.process import ProcessJob
 from tidings.records import HeadlineOrigin
-from tidings.store import NewEvent, SQLiteStore
+from tidings.store import NewEvent, Store
 
 CLICKBAIT_QUAKE = (
     "You won't believe what happened in Tarsk this morning",
@@ -28,13 +28,11 @@ CLICKBAIT_QUAKE = (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
-def test_candidates_gates_learning_and_reruns(store: SQLiteStore) -> None:
+def test_candidates_gates_learning_and_reruns(store: Store) -> None:
     en = add(store, "http://a/quake", *QUAKE_EN, "en", "2026-11-20T06:00:00Z")
     zh = add(store, "http://b/quake", *QUAKE_ZH, "zh", "2026-11-20T07:30:00Z")
     bait = add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", "2026-11-20T07:45:00Z")
@@ -102,7 +100,7 @@ def test_candidates_gates_learning_and_reruns(store: SQLiteStore) -> None:
     assert store.get_headline(target.id).impressions == 2
 
 
-def test_learner_does_not_count_twice_across_stores(store: SQLiteStore, tmp_path: Path) -> None:
+def test_learner_does_not_count_twice_across_stores(store: Store, stores: TestStores) -> None:
     """Two processes (two connections) learning at once apply each event once."""
     en = add(store, "http://a/quake", *QUAKE_EN, "en", "2026-11-20T06:00:00Z")
     ProcessJob(store).run()
@@ -111,12 +109,12 @@ def test_learner_does_not_count_twice_across_stores(store: SQLiteStore, tmp_path
     store.record_events(
         [NewEvent("impression", article_id=en, data={"headline_id": row.id}) for _ in range(50)]
     )
-    stores = [SQLiteStore(tmp_path / "t.db") for _ in range(3)]
+    handles = [stores.open() for _ in range(3)]
     try:
         with ThreadPoolExecutor(3) as pool:
-            applied = sum(pool.map(lambda s: learn_from_events(s, batch=3), stores))
+            applied = sum(pool.map(lambda s: learn_from_events(s, batch=3), handles))
     finally:
-        for s in stores:
+        for s in handles:
             s.close()
     assert applied == 50
     assert store.get_headline(row.id).impressions == 50

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,18 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.pipeline.test_crawl import FAST, add_feed, crawl, stored_urls
+from tests.stores import TestStores
 from tests.test_cli import tidings
 from tests.webserver import Reply, TestWeb, article_html
 from tidings.crawl.warc import ReadStats, WarcArchive, read_responses
 from tidings.pipeline.ingest import IngestJob
 from tidings.records import FetchResponse
-from tidings.store import SQLiteStore, Store
+from tidings.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    crawled = SQLiteStore(tmp_path / "crawl.db")
-    yield crawled
-    crawled.close()
+def store(stores: TestStores) -> Store:
+    return stores.open("crawl.db")
 
 
 CHINESE_PAGE = (
@@ -39,7 +37,7 @@ CHINESE_PAGE = (
 
 
 async def test_a_crawl_kept_as_warc_ingests_into_the_same_articles(
-    store: Store, tmp_path: Path
+    store: Store, stores: TestStores, tmp_path: Path
 ) -> None:
     with TestWeb() as web:
         for name in ("a", "b"):
@@ -65,20 +63,17 @@ async def test_a_crawl_kept_as_warc_ingests_into_the_same_articles(
         web.url("/b"),
         web.url("/zh"),
     }
-    other = SQLiteStore(tmp_path / "other.db")
-    try:
-        ingested = await IngestJob(other).run(files)
-        assert ingested.articles_new == 3 and ingested.not_pages == {"application/rss+xml": 1}
-        assert stored_urls(other) == stored_urls(store)
-        titles = {a.title for a in other.list_articles().items}
-        assert titles == {a.title for a in store.list_articles().items}
-        assert any(t and "北京" in t for t in titles)  # decoded from GB2312 as crawled
-        assert other.raw_html(other.list_articles().items[0].id)  # kept for re-extraction
-        again = await IngestJob(other).run(files)  # idempotent
-        assert again.articles_new == 0 and again.articles_updated == 3
-        assert other.count_articles(include_duplicates=True) == 3
-    finally:
-        other.close()
+    other = stores.open("other.db")
+    ingested = await IngestJob(other).run(files)
+    assert ingested.articles_new == 3 and ingested.not_pages == {"application/rss+xml": 1}
+    assert stored_urls(other) == stored_urls(store)
+    titles = {a.title for a in other.list_articles().items}
+    assert titles == {a.title for a in store.list_articles().items}
+    assert any(t and "北京" in t for t in titles)  # decoded from GB2312 as crawled
+    assert other.raw_html(other.list_articles().items[0].id)  # kept for re-extraction
+    again = await IngestJob(other).run(files)  # idempotent
+    assert again.articles_new == 0 and again.articles_updated == 3
+    assert other.count_articles(include_duplicates=True) == 3
 
 
 def response(
@@ -130,15 +125,19 @@ def test_other_records_are_skipped_and_damage_ends_reading_cleanly(tmp_path: Pat
     assert [r.response.url for r in got] == ["https://a.example/ok"] and stats.damaged
 
 
-def test_tidings_ingest_command(tmp_path: Path) -> None:
+def test_tidings_ingest_command(tmp_path: Path, stores: TestStores) -> None:
     with WarcArchive(tmp_path / "warc") as archive:
         archive.write(
             response("https://news.example/a", article_html("Harbour bridge reopens").encode())
         )
         archive.write(response("https://news.example/logo.png", b"\x89PNG", "image/png"))
     data = ("--data-dir", str(tmp_path / "data"))
-    done = tidings(*data, "ingest", str(archive.paths[0]), "--no-process", "--json", cwd=tmp_path)
+    env = stores.env("data.db")
+    done = tidings(
+        *data, "ingest", str(archive.paths[0]), "--no-process", "--json", cwd=tmp_path, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert '"articles_new": 1' in done.stdout and '"image/png": 1' in done.stdout
-    missing = tidings(*data, "ingest", str(tmp_path / "nope.warc.gz"), cwd=tmp_path)
+    assert stores.open("data.db").count_articles() == 1  # in the database the test named
+    missing = tidings(*data, "ingest", str(tmp_path / "nope.warc.gz"), cwd=tmp_path, env=env)
     assert missing.returncode == 1 and "no such file" in missing.stderr

@@ -1,4 +1,4 @@
-"""The language job on a real SQLite store with the real models."""
+"""The language job on a real store with the real models."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.stores import TestStores
 from tidings.extract import content_hash
 from tidings.pipeline.process import ProcessJob
 from tidings.records import ArticleSaved, ExtractedArticle
-from tidings.store import SQLiteStore
+from tidings.store import Store
 
 QUAKE_EN = (
     "Magnitude 6.8 earthquake strikes Valdoria's northern coast, killing 14",
@@ -51,7 +52,7 @@ FLOOD_EN = (
 )
 
 
-def add(store: SQLiteStore, url: str, title: str, text: str, language: str, published: str) -> int:
+def add(store: Store, url: str, title: str, text: str, language: str, published: str) -> int:
     saved = store.save_article(
         ExtractedArticle(url=url, canonical_url=url, title=title, text=text, language=language),
         url=url, source_id=None, fetch_id=None, published_at=published,
@@ -62,15 +63,11 @@ def add(store: SQLiteStore, url: str, title: str, text: str, language: str, publ
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
-def test_stories_across_languages_duplicates_and_restart(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
+def test_stories_across_languages_duplicates_and_restart(store: Store, tmp_path: Path) -> None:
     index = tmp_path / "index" / "articles.usearch"
     en = add(store, "http://a/quake", *QUAKE_EN, "en", "2026-11-20T06:00:00Z")
     zh = add(store, "http://b/quake", *QUAKE_ZH, "zh", "2026-11-20T07:30:00Z")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, add
+from tests.stores import TestStores
 from tidings.pipeline.process import ProcessJob
 from tidings.pipeline.rank import RANKER, FeedService, learn_ranking, load_ranker, retrain_ranking
 from tidings.rank.ranker import Ranker
-from tidings.store import NewEvent, SQLiteStore
+from tidings.store import NewEvent, Store
 
 
 def ago(hours: float) -> str:
@@ -19,13 +19,11 @@ def ago(hours: float) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
-def test_online_learning_and_batch_retraining_agree(store: SQLiteStore) -> None:
+def test_online_learning_and_batch_retraining_agree(store: Store) -> None:
     quake = add(store, "http://a/quake", *QUAKE_EN, "en", ago(5))
     flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
     ProcessJob(store).run()
@@ -63,7 +61,7 @@ def test_online_learning_and_batch_retraining_agree(store: SQLiteStore) -> None:
     assert profile.events == 60 and profile.topics
 
 
-def test_two_learners_never_overwrite_each_other(store: SQLiteStore) -> None:
+def test_two_learners_never_overwrite_each_other(store: Store) -> None:
     """Two server processes each keep a ranker; each carries on from the other's
     stored model instead of overwriting it (and after a batch retraining likewise)."""
     flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
@@ -90,7 +88,7 @@ def test_two_learners_never_overwrite_each_other(store: SQLiteStore) -> None:
 
 
 def test_one_server_process_learns_the_others_follow_its_model(
-    store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, stores: TestStores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With ``--workers N`` only the process holding the learner lock learns; another
     (a second store object on the same database, as a second process has) takes the
@@ -102,7 +100,7 @@ def test_one_server_process_learns_the_others_follow_its_model(
     monkeypatch.setattr(learning, "FOLLOW_INTERVAL", 0.0)
     flood = add(store, "http://c/flood", *FLOOD_EN, "en", ago(4))
     ProcessJob(store).run()
-    other = SQLiteStore(tmp_path / "t.db")
+    other = stores.open()
     try:
         leader, follower = State(), State()
         before = learning.shared_ranker(follower, other).cursor  # the follower serving
@@ -131,7 +129,7 @@ def test_one_server_process_learns_the_others_follow_its_model(
 
 
 def test_a_request_learns_one_batch_and_leaves_a_backlog_to_the_background(
-    store: SQLiteStore,
+    store: Store,
 ) -> None:
     from starlette.datastructures import State
 

@@ -1,19 +1,20 @@
-"""A real SQLite store with a few sources and articles, served on a real socket."""
+"""A real store (SQLite, or PostgreSQL with ``TIDINGS_TEST_DATABASE_URL``) with a few
+sources and articles, served on a real socket."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
 from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, QUAKE_ZH, add
+from tests.stores import TestStores
 from tidings.pipeline.headlines import HeadlineJob
 from tidings.pipeline.process import ProcessJob
 from tidings.records import (
@@ -27,7 +28,7 @@ from tidings.records import (
     Story,
 )
 from tidings.serve import RunningServer, serve_in_background
-from tidings.store import FetchLog, SQLiteStore, Store, open_store
+from tidings.store import FetchLog, Store
 
 XSS_TITLE = "Breaking <script>alert(1)</script> news"
 XSS_TEXT = "First line <img src=x onerror=alert(1)>\n\nSecond <script>alert(2)</script> line"
@@ -104,6 +105,15 @@ def save(
         published_at=published_at,
         content_hash=hashlib.sha256(text.encode()).hexdigest(),
     )
+
+
+def set_crawl_times(store: Store, crawled: Mapping[int, str]) -> None:
+    """Pretend each article was crawled at its time (the crawler stamps "now"), on
+    whichever engine: through the store's own SQL connection."""
+    with store._tx() as conn:  # type: ignore[attr-defined]
+        conn.executemany(
+            "UPDATE article SET created_at = ? WHERE id = ?", [(t, i) for i, t in crawled.items()]
+        )
 
 
 def populate(store: Store) -> Corpus:
@@ -234,10 +244,8 @@ def analyse(store: Store, corpus: Corpus) -> Analysed:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = open_store(str(tmp_path / "t.db"))
-    yield store
-    store.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
 @pytest.fixture
@@ -272,15 +280,14 @@ def hours_ago(hours: float) -> str:
 @dataclass
 class FeedSite:
     url: str
-    store: SQLiteStore
+    store: Store
     quake: int
     flood: int
 
 
 @pytest.fixture(scope="module")
-def feed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedSite]:
-    path: Path = tmp_path_factory.mktemp("feed") / "t.db"
-    store = SQLiteStore(path)
+def feed_site(module_stores: TestStores) -> Iterator[FeedSite]:
+    store = module_stores.open("feed.db")
     quake = add(store, "http://a/quake", *QUAKE_EN, "en", hours_ago(30))
     add(store, "http://b/quake", *QUAKE_ZH, "zh", hours_ago(29))
     add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", hours_ago(28))
@@ -289,4 +296,3 @@ def feed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedSite]:
     HeadlineJob(store).run()
     with serve_in_background(store) as server:
         yield FeedSite(server.url, store, quake, flood)
-    store.close()

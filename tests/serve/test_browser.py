@@ -18,13 +18,14 @@ import pytest
 from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
 from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, QUAKE_ZH, add
 from tests.serve.conftest import XSS_TEXT, XSS_TITLE, hours_ago
+from tests.stores import TestStores
 from tests.webserver import TestWeb
 from tidings.config import CrawlSettings
 from tidings.pipeline.headlines import HeadlineJob
 from tidings.pipeline.process import ProcessJob
 from tidings.records import Account
 from tidings.serve import accounts, serve_in_background
-from tidings.store import SQLiteStore
+from tidings.store import Store
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -70,15 +71,15 @@ RSS = (
 @dataclass
 class Reader:
     url: str
-    store: SQLiteStore
+    store: Store
     account: Account
     feed: TestWeb
     xss: int
 
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
-    store = SQLiteStore(tmp_path_factory.mktemp("browser") / "t.db")
+def reader(module_stores: TestStores) -> Iterator[Reader]:
+    store = module_stores.open("browser.db")
     add(store, "http://a/quake", *QUAKE_EN, "en", hours_ago(30))
     add(store, "http://b/quake", *QUAKE_ZH, "zh", hours_ago(29))
     add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", hours_ago(28))
@@ -92,7 +93,6 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
         feed.page("/rss.xml", RSS, content_type="application/rss+xml")
         with serve_in_background(store, auth="accounts", crawl=crawl) as server:
             yield Reader(server.url, store, account, feed, xss)
-    store.close()
 
 
 @pytest.fixture

@@ -1,24 +1,23 @@
-"""The Fever API against a real server and a real SQLite file, spoken as clients do:
+"""The Fever API against a real server and a real store, spoken as clients do:
 verbs in the query string, the key in a form-encoded POST body."""
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.serve.conftest import XSS_TEXT, save
+from tests.serve.conftest import XSS_TEXT, save, set_crawl_times
+from tests.stores import TestStores
 from tidings.records import SourceKind, SourceSpec
 from tidings.serve import serve_in_background
 from tidings.serve.accounts import create_account
-from tidings.store import SQLiteStore
+from tidings.store import Store
 from tidings.timestamps import parse_timestamp
 
 PASSWORD = "correct horse battery"
@@ -43,7 +42,7 @@ def fever_key(username: str) -> str:
 
 @dataclass
 class Site:
-    store: SQLiteStore
+    store: Store
     http: httpx.Client
     alice: str  # alice's Fever key
     bob: str
@@ -72,15 +71,12 @@ def id_set(text: str) -> set[int]:
     return {int(i) for i in text.split(",")} if text else set()
 
 
-def set_crawl_time(store: SQLiteStore, article_ids: list[int], at: str) -> None:
+def set_crawl_time(store: Store, article_ids: list[int], at: str) -> None:
     """Pretend the articles were crawled at ``at`` (the crawler stamps "now")."""
-    with sqlite3.connect(store.path) as conn:
-        conn.executemany(
-            "UPDATE article SET created_at = ? WHERE id = ?", [(at, i) for i in article_ids]
-        )
+    set_crawl_times(store, dict.fromkeys(article_ids, at))
 
 
-def add_items(store: SQLiteStore, source_id: int, name: str, count: int) -> list[int]:
+def add_items(store: Store, source_id: int, name: str, count: int) -> list[int]:
     ids = []
     for n in range(count):
         saved = save(
@@ -97,8 +93,8 @@ def add_items(store: SQLiteStore, source_id: int, name: str, count: int) -> list
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    store = SQLiteStore(tmp_path / "fever.db")
+def site(stores: TestStores) -> Iterator[Site]:
+    store = stores.open("fever.db")
     alice = create_account(store, "alice", PASSWORD)
     bob = create_account(store, "bob", PASSWORD)
     sources = {}
@@ -133,7 +129,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
             sources["bobs"],
             items,
         )
-    store.close()
 
 
 def test_wrong_or_missing_key_gets_auth_0_and_nothing_else(site: Site) -> None:

@@ -1,28 +1,26 @@
 """The Google Reader API, spoken as reader apps speak it: form-encoded POSTs, query
 parameters, ``Authorization: GoogleLogin auth=...`` and the ``T`` token, against a
-real server over a real SQLite file."""
+real server over a real store."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.serve.conftest import save
+from tests.serve.conftest import save, set_crawl_times
+from tests.stores import TestStores
 from tests.webserver import Reply, TestWeb
 from tidings.config import CrawlSettings
 from tidings.records import ArticleSaved, SourceKind, SourceSpec
 from tidings.serve import serve_in_background
 from tidings.serve.accounts import create_account
-from tidings.store import Store, open_store
+from tidings.store import Store
 
 API = "/reader/api/0"
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -61,9 +59,8 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    path = tmp_path / "reader.db"
-    store = open_store(str(path))
+def site(stores: TestStores) -> Iterator[Site]:
+    store = stores.open("reader.db")
     alpha, _ = store.add_source(
         SourceSpec("https://alpha.example/feed.xml", SourceKind.FEED, "Alpha Wire")
     )
@@ -91,10 +88,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
         assert isinstance(saved, ArticleSaved)
         (alpha_items if day <= 5 else beta_items).append(saved.article_id)
         crawled[saved.article_id] = crawl_time(day)
-    with closing(sqlite3.connect(path)) as db, db:  # known crawl times for ot/nt/ts
-        db.executemany(
-            "UPDATE article SET created_at = ? WHERE id = ?", [(t, i) for i, t in crawled.items()]
-        )
+    set_crawl_times(store, crawled)  # known crawl times for ot/nt/ts
     alice = create_account(store, "alice", PASSWORD)
     bob = create_account(store, "bob", PASSWORD)
     store.subscribe(alice.id, alpha.id, folder="News")
@@ -103,7 +97,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
     crawl = CrawlSettings(host_delay=0.01).allowing("127.0.0.0/8")
     with serve_in_background(store, crawl=crawl) as server:
         yield Site(store, server.url, alpha.id, beta.id, alpha_items, beta_items, alice.id, bob.id)
-    store.close()
 
 
 def form(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -5,32 +5,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.pipeline.test_headlines import CLICKBAIT_QUAKE
 from tests.pipeline.test_process import FLOOD_EN, QUAKE_EN, add
+from tests.stores import TestStores
 from tidings.pipeline.headlines import HeadlineJob
 from tidings.pipeline.process import ProcessJob
 from tidings.serve import serve_in_background
-from tidings.store import SQLiteStore
+from tidings.store import Store
 
 
 @dataclass
 class Site:
     url: str
-    store: SQLiteStore
+    store: Store
     sober: int
     bait: int
     flood: int
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    path: Path = tmp_path_factory.mktemp("headlines") / "t.db"
-    store = SQLiteStore(path)
+def site(module_stores: TestStores) -> Iterator[Site]:
+    store = module_stores.open("headlines.db")
     sober = add(store, "http://a/quake", *QUAKE_EN, "en", "2026-11-20T06:00:00Z")
     bait = add(store, "http://d/quake", *CLICKBAIT_QUAKE, "en", "2026-11-20T07:45:00Z")
     flood = add(store, "http://c/flood", *FLOOD_EN, "en", "2026-11-20T08:00:00Z")
@@ -38,7 +37,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     HeadlineJob(store).run()
     with serve_in_background(store) as server:
         yield Site(server.url, store, sober, bait, flood)
-    store.close()
 
 
 def test_lists_show_honest_headlines_and_log_impressions(site: Site) -> None:

@@ -10,11 +10,18 @@ import logging
 from dataclasses import dataclass
 from enum import Enum
 
+from tidings.errors import StoreUnavailable
 from tidings.extract import content_hash, decode_html, extract_article
-from tidings.records import DuplicateArticle, FetchResponse, NotAnArticle
+from tidings.records import DuplicateArticle, ExtractedArticle, FetchResponse, NotAnArticle
 from tidings.store import FetchLog, Store
 
 log = logging.getLogger(__name__)
+
+#: Times a page's writes are tried when the database server cannot be reached (each
+#: try first waits for the store to reconnect, up to its own limit).
+STORE_ATTEMPTS = 3
+#: Seconds between two tries.
+STORE_RETRY_PAUSE = 1.0
 
 
 class PageOutcome(Enum):
@@ -58,12 +65,34 @@ async def store_page(
     result = await asyncio.to_thread(
         extract_article, decoded.text, url=response.final_url, hints=hints
     )
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            return _save(store, response, result, url, source_id, hints, decoded.mismatch)
+        except StoreUnavailable as exc:
+            # Each write is idempotent (an article is unique by URL), so after a lost
+            # connection the page is stored again, once the store has reconnected.
+            if attempt == STORE_ATTEMPTS:
+                raise
+            log.warning("store unavailable while saving %s (try %d): %s", url, attempt, exc)
+            await asyncio.sleep(STORE_RETRY_PAUSE)
+    raise AssertionError("unreachable")
+
+
+def _save(
+    store: Store,
+    response: FetchResponse,
+    result: ExtractedArticle | NotAnArticle,
+    url: str,
+    source_id: int | None,
+    hints: dict[str, str],
+    mismatch: bool,
+) -> PageStored:
     if isinstance(result, NotAnArticle):
         log.debug("not an article (%s): %s", result.reason, url)
         store.log_fetch(
             fetch_log(response, url, source_id, "not_article", error=result.reason, body=True)
         )
-        return PageStored(PageOutcome.NOT_ARTICLE, result.reason, decoded.mismatch)
+        return PageStored(PageOutcome.NOT_ARTICLE, result.reason, mismatch)
     fetch_id = store.log_fetch(fetch_log(response, url, source_id, "article", body=True))
     saved = store.save_article(
         result,
@@ -83,7 +112,7 @@ async def store_page(
         outcome = PageOutcome.DUPLICATE
     else:
         outcome = PageOutcome.NEW if saved.created else PageOutcome.UPDATED
-    return PageStored(outcome, None, decoded.mismatch)
+    return PageStored(outcome, None, mismatch)
 
 
 def fetch_log(

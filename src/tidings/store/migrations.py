@@ -1,8 +1,9 @@
 """Schema migrations, applied in order, each once, recorded in ``schema_migrations``.
 
 A migration is never edited after it has shipped: add a new one instead. The SQL
-sticks to what SQLite and PostgreSQL share where it can, so a PostgreSQL backend
-can reuse the same list with light dialect changes.
+sticks to what SQLite and PostgreSQL share: the PostgreSQL store applies the same
+list, its DDL translated (integer row ids become identity columns, BLOB bytea...),
+and a migration whose SQL cannot be translated carries PostgreSQL's own version.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def statements(sql: str) -> list[str]:
+    """Split a migration into statements (``--`` comments dropped first: they may hold ``;``)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [part.strip() for part in code.split(";") if part.strip()]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
+    #: SQLite's DDL; PostgreSQL runs it translated (``postgresql_connection.postgresql_ddl``)
     sql: str
+    #: PostgreSQL's own DDL, where the translation cannot do (full-text search)
+    postgresql: str | None = None
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -333,7 +343,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         8,
         "full-text search over articles' titles and text",
         """
-        -- SQLite FTS5 (PostgreSQL would use a tsvector column instead). rowid is the
+        -- SQLite FTS5 (PostgreSQL: a tsvector column, below). rowid is the
         -- article id. CJK text is indexed one character per token, which SQL cannot
         -- prepare: the store fills the table itself, new articles as they are saved
         -- and those listed in article_fts_pending when it opens (see
@@ -347,6 +357,18 @@ MIGRATIONS: tuple[Migration, ...] = (
 
         -- Searches filter and order their matches by these without reading the
         -- articles' rows (long texts spill over many pages).
+        CREATE INDEX article_search ON article (id, duplicate_of, sort_at);
+        """,
+        postgresql="""
+        -- A tsvector per article (title weighted A, text D), filled by the store
+        -- (store.postgresql_search) like SQLite's FTS5 table.
+        CREATE TABLE article_fts (
+            article_id BIGINT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+            document   TSVECTOR NOT NULL
+        );
+        CREATE INDEX article_fts_document ON article_fts USING GIN (document);
+        CREATE TABLE article_fts_pending (article_id BIGINT PRIMARY KEY);
+        INSERT INTO article_fts_pending (article_id) SELECT id FROM article;
         CREATE INDEX article_search ON article (id, duplicate_of, sort_at);
         """,
     ),

@@ -1,16 +1,16 @@
-"""SQLite statements for readers (controls, settings, profiles), model state and the
+"""Statements for readers (controls, settings, profiles), model state and the
 candidate stories of a feed. Functions over an open connection, like
-:mod:`tidings.store.sqlite_headlines`."""
+:mod:`tidings.store.sql_headlines`."""
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 
 from tidings.records import FeedCandidate, ReaderControls, ReaderProfile
-from tidings.store.sqlite_headlines import advance_cursor, event_cursor
+from tidings.store.sql_headlines import advance_cursor, event_cursor
+from tidings.store.sql_types import Connection
 from tidings.timestamps import utcnow_iso
 from tidings.urls import host_of
 
@@ -18,7 +18,7 @@ CONTROL_KINDS = ("source", "topic", "entity", "keyword", "story")
 CONTROL_ACTIONS = ("mute", "boost")
 
 
-def reader_controls(conn: sqlite3.Connection, reader: str) -> ReaderControls:
+def reader_controls(conn: Connection, reader: str) -> ReaderControls:
     muted: set[tuple[str, str]] = set()
     boosted: set[tuple[str, str]] = set()
     hidden: set[int] = set()
@@ -45,9 +45,7 @@ def reader_controls(conn: sqlite3.Connection, reader: str) -> ReaderControls:
     )
 
 
-def set_control(
-    conn: sqlite3.Connection, reader: str, kind: str, value: str, action: str | None
-) -> None:
+def set_control(conn: Connection, reader: str, kind: str, value: str, action: str | None) -> None:
     if kind not in CONTROL_KINDS:
         raise ValueError(f"unknown control kind {kind!r} (one of {', '.join(CONTROL_KINDS)})")
     if action is None:
@@ -66,7 +64,7 @@ def set_control(
     )
 
 
-def set_personalized(conn: sqlite3.Connection, reader: str, on: bool) -> None:
+def set_personalized(conn: Connection, reader: str, on: bool) -> None:
     conn.execute(
         "INSERT INTO reader_setting (reader, personalized, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (reader) DO UPDATE SET personalized = excluded.personalized,"
@@ -75,7 +73,7 @@ def set_personalized(conn: sqlite3.Connection, reader: str, on: bool) -> None:
     )
 
 
-def set_region(conn: sqlite3.Connection, reader: str, region: str | None) -> None:
+def set_region(conn: Connection, reader: str, region: str | None) -> None:
     if region is not None and not re.fullmatch(r"[A-Z]{2}", region):
         raise ValueError(f"region must be an ISO 3166-1 alpha-2 code, not {region!r}")
     conn.execute(
@@ -86,7 +84,7 @@ def set_region(conn: sqlite3.Connection, reader: str, region: str | None) -> Non
     )
 
 
-def regional_clicks(conn: sqlite3.Connection, clicks_after: str) -> dict[str, dict[int, int]]:
+def regional_clicks(conn: Connection, clicks_after: str) -> dict[str, dict[int, int]]:
     """Region → story id → clicks since ``clicks_after`` by readers of that region."""
     out: dict[str, dict[int, int]] = {}
     for row in conn.execute(
@@ -101,7 +99,7 @@ def regional_clicks(conn: sqlite3.Connection, clicks_after: str) -> dict[str, di
     return out
 
 
-def reader_profiles(conn: sqlite3.Connection, readers: Sequence[str]) -> dict[str, ReaderProfile]:
+def reader_profiles(conn: Connection, readers: Sequence[str]) -> dict[str, ReaderProfile]:
     out: dict[str, ReaderProfile] = {}
     unique = list(dict.fromkeys(readers))
     for start in range(0, len(unique), 500):
@@ -125,7 +123,7 @@ def reader_profiles(conn: sqlite3.Connection, readers: Sequence[str]) -> dict[st
 
 
 def save_learning(
-    conn: sqlite3.Connection,
+    conn: Connection,
     profiles: Sequence[ReaderProfile],
     models: Mapping[str, bytes],
     *,
@@ -161,7 +159,7 @@ def save_learning(
     return True
 
 
-def load_model(conn: sqlite3.Connection, name: str) -> bytes | None:
+def load_model(conn: Connection, name: str) -> bytes | None:
     row = conn.execute("SELECT data FROM model_state WHERE name = ?", (name,)).fetchone()
     return bytes(row[0]) if row else None
 
@@ -175,8 +173,9 @@ POOL_STORIES = """
     LEFT JOIN article_nlp n ON n.article_id = a.id
     LEFT JOIN source src ON src.id = a.source_id
     WHERE a.duplicate_of IS NULL
-      AND (? IS NULL OR s.last_published >= ? OR (s.last_published IS NULL AND a.created_at >= ?))
-      AND (? IS NULL OR s.updated_at > ?)
+      AND (CAST(? AS TEXT) IS NULL OR s.last_published >= ?
+           OR (s.last_published IS NULL AND a.created_at >= ?))
+      AND (CAST(? AS TEXT) IS NULL OR s.updated_at > ?)
     ORDER BY COALESCE(s.last_published, a.created_at) DESC, s.id DESC
 """
 
@@ -217,7 +216,7 @@ def _candidate(item: Mapping[str, object], outlets: Sequence[str] | None) -> Fee
 
 
 def story_pool(
-    conn: sqlite3.Connection, *, published_after: str | None, changed_after: str | None
+    conn: Connection, *, published_after: str | None, changed_after: str | None
 ) -> list[tuple[FeedCandidate, str]]:
     """Stories newest first (each through its representative, with its outlets) and the
     time each was last changed."""
@@ -233,9 +232,7 @@ def story_pool(
     ]
 
 
-def stories_of_articles(
-    conn: sqlite3.Connection, article_ids: Sequence[int]
-) -> dict[int, FeedCandidate]:
+def stories_of_articles(conn: Connection, article_ids: Sequence[int]) -> dict[int, FeedCandidate]:
     """Article id → its story as a candidate shown through that article (an article in
     no story stands alone, story id ``-article id``)."""
     out: dict[int, FeedCandidate] = {}
@@ -250,7 +247,7 @@ def stories_of_articles(
 
 
 def story_activity(
-    conn: sqlite3.Connection, *, clicks_after: str, joined_after: str
+    conn: Connection, *, clicks_after: str, joined_after: str
 ) -> dict[int, tuple[int, int]]:
     """Story id → (clicks on its members since ``clicks_after``, members that joined
     since ``joined_after``), for stories with either."""
@@ -272,7 +269,7 @@ def story_activity(
     return out
 
 
-def _story_outlets(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[int, list[str]]:
+def _story_outlets(conn: Connection, story_ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for start in range(0, len(story_ids), 500):
         chunk = story_ids[start : start + 500]
@@ -295,9 +292,9 @@ def _story_outlets(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[i
 
 CO_READ = """
     WITH mine AS (
-        SELECT DISTINCT article_id FROM event
+        SELECT article_id FROM event
         WHERE reader = ? AND kind = 'click' AND article_id IS NOT NULL
-        ORDER BY id DESC LIMIT 50
+        GROUP BY article_id ORDER BY MAX(id) DESC LIMIT 50
     ),
     peers AS (
         SELECT DISTINCT reader FROM event
@@ -314,7 +311,7 @@ CO_READ = """
 """
 
 
-def co_read(conn: sqlite3.Connection, reader: str, limit: int) -> dict[int, int]:
+def co_read(conn: Connection, reader: str, limit: int) -> dict[int, int]:
     """Articles read by readers who read what ``reader`` read (article id → how many
     such readers), the reader's own reads left out."""
     return {int(row[0]): int(row[1]) for row in conn.execute(CO_READ, (reader, reader, limit))}

@@ -1,5 +1,5 @@
-"""SQLite statements for accounts, their sessions, subscriptions and read/starred
-articles. Functions over an open connection, like :mod:`tidings.store.sqlite_readers`.
+"""Statements for accounts, their sessions, subscriptions and read/starred
+articles. Functions over an open connection, like :mod:`tidings.store.sql_readers`.
 
 Which articles an account sees: those of the sources it subscribes to, less an article
 that duplicates another article it also subscribes to (cross-feed dedupe: one story
@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from tidings.errors import ConflictError, NotFoundError
 from tidings.records import Account
 from tidings.store.base import ItemFilter
+from tidings.store.sql_types import Connection, Row
 from tidings.timestamps import utcnow_iso
 
 _ACCOUNT_COLUMNS = "id, username, reader, is_admin, created_at"
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _account(row: Row) -> Account:
     return Account(
         id=int(row["id"]),
         username=row["username"],
@@ -34,7 +34,7 @@ def _account(row: sqlite3.Row) -> Account:
 
 
 def create_account(
-    conn: sqlite3.Connection,
+    conn: Connection,
     username: str,
     password_hash: str,
     fever_key: str | None,
@@ -44,9 +44,9 @@ def create_account(
 ) -> Account:
     if conn.execute("SELECT 1 FROM account WHERE username = ?", (username,)).fetchone():
         raise ConflictError(f"an account named {username!r} exists already")
-    cur = conn.execute(
+    row = conn.execute(
         "INSERT INTO account (username, password_hash, fever_key, reader, is_admin, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (
             username,
             password_hash,
@@ -55,11 +55,11 @@ def create_account(
             int(is_admin),
             utcnow_iso(),
         ),
-    )
-    return get_account(conn, int(cur.lastrowid or 0))
+    ).fetchall()[0]
+    return get_account(conn, int(row[0]))
 
 
-def get_account(conn: sqlite3.Connection, account_id: int) -> Account:
+def get_account(conn: Connection, account_id: int) -> Account:
     row = conn.execute(
         f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE id = ?", (account_id,)
     ).fetchone()
@@ -68,19 +68,19 @@ def get_account(conn: sqlite3.Connection, account_id: int) -> Account:
     return _account(row)
 
 
-def list_accounts(conn: sqlite3.Connection) -> list[Account]:
+def list_accounts(conn: Connection) -> list[Account]:
     rows = conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM account ORDER BY id")
     return [_account(row) for row in rows]
 
 
-def account_credentials(conn: sqlite3.Connection, username: str) -> tuple[Account, str] | None:
+def account_credentials(conn: Connection, username: str) -> tuple[Account, str] | None:
     row = conn.execute(
         f"SELECT {_ACCOUNT_COLUMNS}, password_hash FROM account WHERE username = ?", (username,)
     ).fetchone()
     return (_account(row), row["password_hash"]) if row else None
 
 
-def account_by_fever_key(conn: sqlite3.Connection, fever_key: str) -> Account | None:
+def account_by_fever_key(conn: Connection, fever_key: str) -> Account | None:
     row = conn.execute(
         f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE fever_key = ?", (fever_key,)
     ).fetchone()
@@ -88,7 +88,7 @@ def account_by_fever_key(conn: sqlite3.Connection, fever_key: str) -> Account | 
 
 
 def set_password(
-    conn: sqlite3.Connection, account_id: int, password_hash: str, fever_key: str | None
+    conn: Connection, account_id: int, password_hash: str, fever_key: str | None
 ) -> None:
     cur = conn.execute(
         "UPDATE account SET password_hash = ?, fever_key = ? WHERE id = ?",
@@ -100,7 +100,7 @@ def set_password(
     conn.execute("DELETE FROM auth_session WHERE account_id = ?", (account_id,))
 
 
-def delete_account(conn: sqlite3.Connection, account_id: int) -> None:
+def delete_account(conn: Connection, account_id: int) -> None:
     if conn.execute("DELETE FROM account WHERE id = ?", (account_id,)).rowcount == 0:
         raise NotFoundError(f"no account with id {account_id}")
 
@@ -109,7 +109,7 @@ def delete_account(conn: sqlite3.Connection, account_id: int) -> None:
 
 
 def create_session(
-    conn: sqlite3.Connection,
+    conn: Connection,
     token_hash: str,
     account_id: int,
     kind: str,
@@ -125,9 +125,7 @@ def create_session(
     )
 
 
-def session(
-    conn: sqlite3.Connection, token_hash: str, kind: str, now: str
-) -> tuple[Account, str] | None:
+def session(conn: Connection, token_hash: str, kind: str, now: str) -> tuple[Account, str] | None:
     row = conn.execute(
         "SELECT a.id, a.username, a.reader, a.is_admin, a.created_at, s.csrf"
         " FROM auth_session s JOIN account a ON a.id = s.account_id"
@@ -137,7 +135,7 @@ def session(
     return (_account(row), row["csrf"]) if row else None
 
 
-def delete_session(conn: sqlite3.Connection, token_hash: str) -> None:
+def delete_session(conn: Connection, token_hash: str) -> None:
     conn.execute("DELETE FROM auth_session WHERE token_hash = ?", (token_hash,))
 
 
@@ -145,7 +143,7 @@ def delete_session(conn: sqlite3.Connection, token_hash: str) -> None:
 
 
 def subscribe(
-    conn: sqlite3.Connection,
+    conn: Connection,
     account_id: int,
     source_id: int,
     title: str | None,
@@ -160,13 +158,13 @@ def subscribe(
     )
 
 
-def unsubscribe(conn: sqlite3.Connection, account_id: int, source_id: int) -> None:
+def unsubscribe(conn: Connection, account_id: int, source_id: int) -> None:
     conn.execute(
         "DELETE FROM subscription WHERE account_id = ? AND source_id = ?", (account_id, source_id)
     )
 
 
-def subscription_rows(conn: sqlite3.Connection, account_id: int) -> list[sqlite3.Row]:
+def subscription_rows(conn: Connection, account_id: int) -> list[Row]:
     """(source_id, title, folder) of each subscription, in the order they were made."""
     return conn.execute(
         "SELECT source_id, title, folder FROM subscription WHERE account_id = ?"
@@ -179,7 +177,7 @@ def subscription_rows(conn: sqlite3.Connection, account_id: int) -> list[sqlite3
 
 
 def set_article_state(
-    conn: sqlite3.Connection,
+    conn: Connection,
     account_id: int,
     article_ids: Sequence[int],
     *,
@@ -195,7 +193,7 @@ def set_article_state(
         conn.execute(
             "INSERT INTO article_state (account_id, article_id, read, starred, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, article_id) DO UPDATE SET"
-            " read = COALESCE(?, read), starred = COALESCE(?, starred),"
+            " read = COALESCE(?, article_state.read), starred = COALESCE(?, article_state.starred),"
             " updated_at = excluded.updated_at",
             (
                 account_id,
@@ -211,23 +209,21 @@ def set_article_state(
     return changed
 
 
-def mark_read(conn: sqlite3.Connection, account_id: int, where: ItemFilter) -> int:
+def mark_read(conn: Connection, account_id: int, where: ItemFilter) -> int:
     """Mark every article ``where`` selects read (a feed's, a folder's, all, up to a
     time); returns how many were unread."""
     sql, params = _select_items(account_id, where, "a.id", ordered=False)
     cur = conn.execute(
         "INSERT INTO article_state (account_id, article_id, read, starred, updated_at)"
-        f" SELECT ?, id, 1, 0, ? FROM ({sql}) WHERE true"
+        f" SELECT ?, id, 1, 0, ? FROM ({sql}) AS chosen WHERE true"
         " ON CONFLICT (account_id, article_id) DO UPDATE SET read = 1,"
-        " updated_at = excluded.updated_at WHERE read = 0",
+        " updated_at = excluded.updated_at WHERE article_state.read = 0",
         (account_id, utcnow_iso(), *params),
     )
     return cur.rowcount
 
 
-def item_rows(
-    conn: sqlite3.Connection, account_id: int, where: ItemFilter
-) -> list[tuple[int, bool, bool]]:
+def item_rows(conn: Connection, account_id: int, where: ItemFilter) -> list[tuple[int, bool, bool]]:
     """(article id, read, starred) of the articles ``where`` selects, in its order."""
     sql, params = _select_items(
         account_id, where, "a.id, COALESCE(st.read, 0), COALESCE(st.starred, 0)"
@@ -235,15 +231,13 @@ def item_rows(
     return [(int(i), bool(r), bool(s)) for i, r, s in conn.execute(sql, params)]
 
 
-def item_times(
-    conn: sqlite3.Connection, account_id: int, where: ItemFilter
-) -> list[tuple[int, str]]:
+def item_times(conn: Connection, account_id: int, where: ItemFilter) -> list[tuple[int, str]]:
     """(article id, crawl time) of the articles ``where`` selects, in its order."""
     sql, params = _select_items(account_id, where, "a.id, a.created_at")
     return [(int(i), created) for i, created in conn.execute(sql, params)]
 
 
-def unread_counts(conn: sqlite3.Connection, account_id: int) -> dict[int, tuple[int, str]]:
+def unread_counts(conn: Connection, account_id: int) -> dict[int, tuple[int, str]]:
     """source id -> (unread articles, when the newest of them was crawled)."""
     sql, params = _select_items(account_id, ItemFilter(unread=True), "a.id", ordered=False)
     rows = conn.execute(
@@ -314,7 +308,7 @@ def _select_items(
 
 
 def article_states(
-    conn: sqlite3.Connection, account_id: int, article_ids: Sequence[int]
+    conn: Connection, account_id: int, article_ids: Sequence[int]
 ) -> dict[int, tuple[bool, bool]]:
     """(read, starred) of those of ``article_ids`` that have a state."""
     if not article_ids:
@@ -328,7 +322,7 @@ def article_states(
     return {int(a): (bool(r), bool(s)) for a, r, s in rows}
 
 
-def set_account_reader(conn: sqlite3.Connection, account_id: int, reader: str) -> None:
+def set_account_reader(conn: Connection, account_id: int, reader: str) -> None:
     if (
         conn.execute("UPDATE account SET reader = ? WHERE id = ?", (reader, account_id)).rowcount
         == 0
@@ -339,7 +333,7 @@ def set_account_reader(conn: sqlite3.Connection, account_id: int, reader: str) -
 # --- a reader's own data (export and erasure) -------------------------------------------
 
 
-def reader_history(conn: sqlite3.Connection, reader: str) -> dict[str, Any]:
+def reader_history(conn: Connection, reader: str) -> dict[str, Any]:
     """Everything kept under a reader id, as plain data (for their download)."""
     events = [
         {
@@ -378,7 +372,7 @@ def reader_history(conn: sqlite3.Connection, reader: str) -> dict[str, Any]:
     }
 
 
-def account_history(conn: sqlite3.Connection, account_id: int) -> dict[str, Any]:
+def account_history(conn: Connection, account_id: int) -> dict[str, Any]:
     """An account's subscriptions and article states, as plain data."""
     subscriptions = [
         dict(row)
@@ -401,7 +395,7 @@ def account_history(conn: sqlite3.Connection, account_id: int) -> dict[str, Any]
     return {"subscriptions": subscriptions, "article_states": states}
 
 
-def delete_reader_history(conn: sqlite3.Connection, reader: str) -> int:
+def delete_reader_history(conn: Connection, reader: str) -> int:
     """Delete the events, controls, settings and profile kept under ``reader``; returns
     how many events went."""
     deleted = conn.execute("DELETE FROM event WHERE reader = ?", (reader,)).rowcount

@@ -1,13 +1,12 @@
-"""SQLite statements for headline candidates and the event log's consumers.
+"""Statements for headline candidates and the event log's consumers.
 
-Functions over an open connection; :class:`tidings.store.sqlite.SQLiteStore` calls
-them inside its transactions, so ``sqlite.py`` stays about articles and stories.
+Functions over an open connection; :class:`tidings.store.sql.SQLStore` calls them
+inside its transactions, so ``sql.py`` stays about articles and stories.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -21,6 +20,7 @@ from tidings.records import (
     StoredHeadline,
 )
 from tidings.store.base import NewEvent
+from tidings.store.sql_types import Connection, Row
 from tidings.timestamps import utcnow_iso
 
 #: Articles whose candidates are due: never built, or a representative whose story
@@ -38,7 +38,7 @@ NEEDING_HEADLINES = """
 """
 
 
-def record_events(conn: sqlite3.Connection, events: Sequence[NewEvent]) -> int:
+def record_events(conn: Connection, events: Sequence[NewEvent]) -> int:
     now = utcnow_iso()
     conn.executemany(
         "INSERT INTO event (kind, article_id, reader, data, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -51,15 +51,16 @@ def record_events(conn: sqlite3.Connection, events: Sequence[NewEvent]) -> int:
 
 
 def events_after(
-    conn: sqlite3.Connection, after_id: int, kinds: Sequence[str] | None, limit: int
+    conn: Connection, after_id: int, kinds: Sequence[str] | None, limit: int
 ) -> list[Event]:
     sql = "SELECT * FROM event WHERE id > ?"
     params: list[object] = [after_id]
     if kinds:
-        # ``+kind``: SQLite would otherwise read the kinds through the event_kind index,
-        # i.e. every event of those kinds ever logged, and sort them, on every call (42 ms
-        # at 300,000 events, growing with the log); the id range reads only new events
-        sql += f" AND +kind IN ({','.join('?' * len(kinds))})"
+        # ``kind || ''``: SQLite would otherwise read the kinds through the event_kind
+        # index, i.e. every event of those kinds ever logged, and sort them, on every
+        # call (42 ms at 300,000 events, growing with the log); the id range reads only
+        # new events (SQLite's own ``+kind`` idiom is not SQL PostgreSQL reads)
+        sql += f" AND kind || '' IN ({','.join('?' * len(kinds))})"
         params.extend(kinds)
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
@@ -76,14 +77,14 @@ def events_after(
     ]
 
 
-def event_cursor(conn: sqlite3.Connection, consumer: str) -> int:
+def event_cursor(conn: Connection, consumer: str) -> int:
     row = conn.execute("SELECT last_id FROM event_cursor WHERE consumer = ?", (consumer,))
     found = row.fetchone()
     return int(found[0]) if found else 0
 
 
 def save_headlines(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: int,
     story_id: int | None,
     checked: Sequence[tuple[HeadlineCandidate, str | None, bool]],
@@ -129,9 +130,7 @@ def save_headlines(
     )
 
 
-def headlines_of(
-    conn: sqlite3.Connection, article_ids: Sequence[int]
-) -> dict[int, list[StoredHeadline]]:
+def headlines_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[StoredHeadline]]:
     out: dict[int, list[StoredHeadline]] = {}
     ids = list(dict.fromkeys(article_ids))
     for start in range(0, len(ids), 500):
@@ -146,7 +145,7 @@ def headlines_of(
     return out
 
 
-def get_headline(conn: sqlite3.Connection, headline_id: int) -> StoredHeadline:
+def get_headline(conn: Connection, headline_id: int) -> StoredHeadline:
     row = conn.execute("SELECT * FROM headline WHERE id = ?", (headline_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"no headline with id {headline_id}")
@@ -154,7 +153,7 @@ def get_headline(conn: sqlite3.Connection, headline_id: int) -> StoredHeadline:
 
 
 def apply_headline_deltas(
-    conn: sqlite3.Connection,
+    conn: Connection,
     deltas: Mapping[int, HeadlineDelta],
     *,
     consumer: str,
@@ -166,11 +165,20 @@ def apply_headline_deltas(
     conn.executemany(
         """
         UPDATE headline SET impressions = impressions + ?, clicks = clicks + ?,
-            pending_clicks = MAX(0, pending_clicks + ?), reward = MAX(0, reward + ?)
+            pending_clicks = CASE WHEN pending_clicks + ? > 0 THEN pending_clicks + ? ELSE 0 END,
+            reward = CASE WHEN reward + ? > 0 THEN reward + ? ELSE 0 END
         WHERE id = ?
         """,
         [
-            (d.impressions, d.clicks, d.pending_clicks, d.reward, headline_id)
+            (
+                d.impressions,
+                d.clicks,
+                d.pending_clicks,
+                d.pending_clicks,
+                d.reward,
+                d.reward,
+                headline_id,
+            )
             for headline_id, d in deltas.items()
         ],
     )
@@ -178,7 +186,7 @@ def apply_headline_deltas(
     return True
 
 
-def advance_cursor(conn: sqlite3.Connection, consumer: str, last_id: int) -> None:
+def advance_cursor(conn: Connection, consumer: str, last_id: int) -> None:
     conn.execute(
         "INSERT INTO event_cursor (consumer, last_id) VALUES (?, ?)"
         " ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id",
@@ -186,7 +194,7 @@ def advance_cursor(conn: sqlite3.Connection, consumer: str, last_id: int) -> Non
     )
 
 
-def stored_headline(row: sqlite3.Row) -> StoredHeadline:
+def stored_headline(row: Row) -> StoredHeadline:
     supported = bool(row["supported"])
     support = row["support"]
     verdict = (

@@ -1,17 +1,17 @@
-"""Accounts, sessions, subscriptions and read/starred state in a real SQLite file."""
+"""Accounts, sessions, subscriptions and read/starred state, on whichever engine the run
+uses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.serve.conftest import save
+from tests.stores import TestStores
 from tidings.errors import ConflictError, NotFoundError
 from tidings.records import DuplicateArticle, SourceKind, SourceSpec
-from tidings.store import SQLiteStore
+from tidings.store import Store
 from tidings.store.base import ItemFilter
 
 SHARED_TEXT = "The council approved the new budget on Monday after a long debate.\n\nMore."
@@ -19,7 +19,7 @@ SHARED_TEXT = "The council approved the new budget on Monday after a long debate
 
 @dataclass
 class World:
-    store: SQLiteStore
+    store: Store
     wire: int
     local: int
     other: int
@@ -32,8 +32,8 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    store = SQLiteStore(tmp_path / "t.db")
+def world(stores: TestStores) -> World:
+    store = stores.open()
     wire = store.add_source(SourceSpec("https://wire.example/feed", SourceKind.FEED, "Wire"))[0]
     local = store.add_source(SourceSpec("https://local.example/feed", SourceKind.FEED, "Local"))[0]
     other = store.add_source(SourceSpec("https://other.example/feed", SourceKind.FEED, "Other"))[0]
@@ -73,7 +73,7 @@ def world(tmp_path: Path) -> Iterator[World]:
         text="Something else entirely happened far away.",
         published_at="2026-11-05T10:00:00+00:00",
     ).article_id
-    yield World(
+    return World(
         store,
         wire.id,
         local.id,
@@ -83,7 +83,6 @@ def world(tmp_path: Path) -> Iterator[World]:
         copy.article_id,
         other_article,
     )
-    store.close()
 
 
 def test_accounts_are_unique_by_name_and_keep_their_hashes(world: World) -> None:
@@ -214,7 +213,7 @@ def test_deleting_an_account_takes_its_state_with_it(world: World) -> None:
     )
     store.delete_account(alice.id)
     assert store.session("t", "web") is None
-    conn = store._conn()
+    conn = store._conn()  # type: ignore[attr-defined]  # every SQL engine's connection
     for table in ("subscription", "article_state", "auth_session"):
         assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
     with pytest.raises(NotFoundError):

@@ -1,12 +1,10 @@
-"""Headline candidates, event batches and event cursors in a real SQLite file."""
+"""Headline candidates, event batches and event cursors, on whichever engine the run uses."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
+from tests.stores import TestStores
 from tidings.errors import NotFoundError
 from tidings.records import (
     ArticleAnalysis,
@@ -18,18 +16,15 @@ from tidings.records import (
     HeadlineOrigin,
     Story,
 )
-from tidings.store import NewEvent, SQLiteStore
-from tidings.store.migrations import MIGRATIONS
+from tidings.store import NewEvent, Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
-def article(store: SQLiteStore, n: int, *, story: int | None = None) -> int:
+def article(store: Store, n: int, *, story: int | None = None) -> int:
     text = f"Article {n} text. " * 30
     saved = store.save_article(
         ExtractedArticle(url=f"http://x/{n}", canonical_url=None, title=f"Title {n}", text=text),
@@ -49,7 +44,7 @@ def candidate(text: str, supported: bool = True, clickbait: float = 0.1) -> Head
                              clickbait=clickbait, faithfulness=verdict)  # fmt: skip
 
 
-def test_articles_needing_headlines_and_upserts_keep_the_record(store: SQLiteStore) -> None:
+def test_articles_needing_headlines_and_upserts_keep_the_record(store: Store) -> None:
     a = article(store, 1, story=5)
     b = article(store, 2)
     assert [x.id for x in store.articles_needing_headlines(10)] == [a, b]
@@ -81,7 +76,7 @@ def test_articles_needing_headlines_and_upserts_keep_the_record(store: SQLiteSto
         store.get_headline(999)
 
 
-def test_cursor_compare_and_set(store: SQLiteStore) -> None:
+def test_cursor_compare_and_set(store: Store) -> None:
     a = article(store, 1)
     store.save_headlines(a, None, [(candidate("Alpha"), "en", True)])
     hid = store.headlines_of([a])[a][0].id
@@ -97,7 +92,7 @@ def test_cursor_compare_and_set(store: SQLiteStore) -> None:
     assert store.event_cursor("ranking") == 0
 
 
-def test_event_batches_and_reads(store: SQLiteStore) -> None:
+def test_event_batches_and_reads(store: Store) -> None:
     assert store.record_events([]) == 0
     n = store.record_events(
         [NewEvent("impression", data={"headline_id": 1, "position": 0}),
@@ -112,53 +107,3 @@ def test_event_batches_and_reads(store: SQLiteStore) -> None:
     clicks = store.events_after(0, kinds=["click", "impression"], limit=1)
     assert [e.kind for e in clicks] == ["impression"]
     assert store.events_after(events[-1].id) == []
-
-
-def test_a_version_2_database_upgrades_in_place(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL)"
-    )
-    for migration in MIGRATIONS[:2]:
-        conn.executescript(migration.sql)
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, 'then')",
-            (migration.version, migration.name),
-        )
-    conn.commit()
-    conn.close()
-    store = SQLiteStore(path)
-    try:
-        assert store.schema_version() == len(MIGRATIONS)
-        a = article(store, 1)
-        assert [x.id for x in store.articles_needing_headlines(5)] == [a]
-    finally:
-        store.close()
-
-
-def test_reading_new_events_of_some_kinds_reads_only_the_new_events(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
-    """A learner polls every second: reading the events after its cursor must cost what
-    the new events cost, not what the whole log does (the kind index would read every
-    event of those kinds ever logged)."""
-    store.record_events([NewEvent("impression", reader=f"r{i}") for i in range(2000)])
-    store.record_events([NewEvent("click", reader="r1"), NewEvent("hide", reader="r2")])
-    events = store.events_after(2000, kinds=["click", "hide"], limit=10)
-    assert [e.kind for e in events] == ["click", "hide"]
-    assert store.events_after(1990, kinds=["impression"], limit=3)[0].id == 1991
-    statements: list[str] = []
-    conn = sqlite3.connect(tmp_path / "t.db")
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.set_trace_callback(statements.append)
-        from tidings.store import sqlite_headlines
-
-        sqlite_headlines.events_after(conn, 2000, ["click", "hide"], 10)
-        plan = conn.execute(f"EXPLAIN QUERY PLAN {statements[-1]}").fetchall()
-    finally:
-        conn.close()
-    details = " ".join(str(row[-1]) for row in plan)
-    assert "PRIMARY KEY" in details and "event_kind" not in details, details

@@ -1,23 +1,20 @@
-"""Reader controls, settings, profiles and model state in a real SQLite file."""
+"""Reader controls, settings, profiles and model state, on whichever engine the run uses."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.stores import TestStores
 from tidings.records import ReaderProfile
-from tidings.store import SQLiteStore
+from tidings.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(stores: TestStores) -> Store:
+    return stores.open()
 
 
-def test_controls_and_settings(store: SQLiteStore) -> None:
+def test_controls_and_settings(store: Store) -> None:
     assert store.reader_controls("ann").personalized
     store.set_control("ann", "source", "Daily Bugle", "mute")
     store.set_control("ann", "topic", "science", "boost")
@@ -40,7 +37,7 @@ def test_controls_and_settings(store: SQLiteStore) -> None:
         store.set_control("ann", "topic", "x", "love")
 
 
-def test_profiles_models_and_cursor(store: SQLiteStore) -> None:
+def test_profiles_models_and_cursor(store: Store) -> None:
     profile = ReaderProfile("ann", topics={"science": 1.5}, sources={"Lab": 1.0},
                             interest=b"\x00" * 8, read=frozenset({3, 4}), events=7)  # fmt: skip
     assert store.save_learning([profile], {"ranker": b"weights"}, consumer="ranker",
@@ -57,8 +54,8 @@ def test_profiles_models_and_cursor(store: SQLiteStore) -> None:
     assert store.load_model("other") is None
 
 
-def test_co_reading(store: SQLiteStore) -> None:
-    from tests.store.test_sqlite_headlines import article
+def test_co_reading(store: Store) -> None:
+    from tests.store.test_sql_headlines import article
     from tidings.store import NewEvent
 
     ids = [article(store, n) for n in range(1, 6)]
@@ -76,23 +73,7 @@ def test_co_reading(store: SQLiteStore) -> None:
     assert store.co_read("nobody") == {}
 
 
-def test_a_named_lock_is_held_by_one_store_until_it_closes(tmp_path: Path) -> None:
-    first, second = SQLiteStore(tmp_path / "t.db"), SQLiteStore(tmp_path / "t.db")
-    try:
-        assert first.hold_lock("learners")
-        assert first.hold_lock("learners")  # held: asking again is fine
-        assert not second.hold_lock("learners")
-        assert second.hold_lock("other-work")  # names are independent
-        first.close()
-        assert second.hold_lock("learners")  # released with its holder
-        with pytest.raises(ValueError):
-            second.hold_lock("../escape")
-    finally:
-        first.close()
-        second.close()
-
-
-def test_a_readers_region_and_the_clicks_of_each_region(store: SQLiteStore) -> None:
+def test_a_readers_region_and_the_clicks_of_each_region(store: Store) -> None:
     assert store.reader_controls("ann").region is None
     store.set_region("ann", "GB")
     store.set_personalized("ann", False)  # other settings keep the region

@@ -1,0 +1,192 @@
+"""The PostgreSQL store (``TIDINGS_DATABASE_URL=postgresql://user@host/db``).
+
+The same statements as SQLite (:mod:`tidings.store.sql`) over psycopg 3, one
+connection per thread. Writes keep SQLite's guarantee that writers are serialised:
+each write transaction first takes one transaction-scoped advisory lock, so ids and
+timestamps are assigned in commit order and a consumer reading the event log by id
+never skips an event committed late. The crawl frontier is the exception: claims
+take ``FOR UPDATE SKIP LOCKED`` row locks instead, so crawl workers on many machines
+claim side by side. Named locks (one language-processing job at a time) are
+session-level advisory locks, released when the holding process's connection ends,
+however it ends.
+
+A connection lost (a server restart, a failover) is replaced on the next call, after
+waiting up to ``reconnect_wait`` seconds for the server to come back; the
+transaction that was in flight fails with :class:`~tidings.errors.StoreError` and
+wrote nothing, so the caller may run it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from tidings.errors import MigrationError, StoreError
+from tidings.store import postgresql_search as _search
+from tidings.store.migrations import MIGRATIONS, statements
+from tidings.store.postgresql_connection import PgConnection, postgresql_ddl
+from tidings.store.search_text import SearchRows
+from tidings.store.sql import SQLStore
+from tidings.store.sql_types import Connection
+from tidings.timestamps import utcnow_iso
+
+log = logging.getLogger(__name__)
+
+#: The advisory lock key every write transaction takes (serialised writers).
+WRITE_LOCK = 7_261_837_462_001
+
+
+class PostgreSQLStore(SQLStore):
+    _CLAIM_LOCK = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, url: str, *, reconnect_wait: float = 30.0) -> None:
+        self.url = url
+        self.reconnect_wait = reconnect_wait
+        self._local = threading.local()
+        self._connections: list[PgConnection] = []
+        self._lock = threading.Lock()
+        #: lock name -> the connection holding its session-level advisory lock
+        self._held: dict[str, PgConnection] = {}
+        self._open()
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password (for messages and logs)."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        if parts.username:
+            host = f"{parts.username}@{host}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+    # --- connections -----------------------------------------------------------
+
+    def _connect(self) -> PgConnection:
+        deadline = time.monotonic() + self.reconnect_wait
+        while True:
+            try:
+                return PgConnection(self.url)
+            except psycopg.OperationalError as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"cannot connect to {self.display_url}: {exc}") from exc
+                time.sleep(0.5)
+
+    def _conn(self) -> PgConnection:
+        conn: PgConnection | None = getattr(self._local, "conn", None)
+        if conn is not None and conn.broken:
+            self._forget(conn)
+            conn = None
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _forget(self, conn: PgConnection) -> None:
+        with self._lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        conn.close()
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+
+    @contextmanager
+    def _tx(self, *, serial: bool = True) -> Iterator[PgConnection]:
+        """A write transaction; ``serial`` ones wait for the other serial writers."""
+        conn = self._conn()
+        try:
+            with conn.raw.transaction():
+                if serial:
+                    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+                yield conn
+        except StoreError:
+            if conn.broken:
+                self._forget(conn)
+            raise
+        except psycopg.OperationalError as exc:  # from BEGIN, COMMIT or ROLLBACK
+            if conn.broken:
+                self._forget(conn)
+            raise conn.failure(exc) from exc
+        except psycopg.errors.ReadOnlySqlTransaction as exc:  # a standby, read-only
+            raise StoreError(f"cannot write {self.display_url}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in [*self._connections, *self._held.values()]:
+                conn.close()
+            self._connections.clear()
+            self._held.clear()
+        self._local = threading.local()
+
+    # --- schema ----------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = {int(row[0]) for row in conn.execute("SELECT version FROM schema_migrations")}
+            known = {m.version for m in MIGRATIONS}
+            if applied - known:
+                raise MigrationError(
+                    f"database {self.display_url} has migrations {sorted(applied - known)} "
+                    "unknown to this version of Tidings"
+                )
+            for migration in MIGRATIONS:
+                if migration.version in applied:
+                    continue
+                log.info("applying migration %d: %s", migration.version, migration.name)
+                sql = migration.postgresql or postgresql_ddl(migration.sql)
+                for statement in statements(sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, utcnow_iso()),
+                )
+
+    # --- search ----------------------------------------------------------------
+
+    def _index_for_search(self, conn: Connection, article_ids: Sequence[int]) -> None:
+        _search.index_articles(conn, article_ids)
+
+    def _search_rows(self, query: str, limit: int, offset: int) -> SearchRows | None:
+        return _search.search(self._conn(), query, limit, offset)
+
+    # --- locks ---------------------------------------------------------------------
+
+    def hold_lock(self, name: str) -> bool:
+        """A session-level advisory lock on its own connection (the server releases it
+        when that connection ends, however the process ends)."""
+        if not re.fullmatch(r"[a-z0-9-]+", name):
+            raise ValueError(f"bad lock name {name!r}")
+        with self._lock:
+            if name in self._held:
+                return True
+            conn = self._connect()
+            key = int.from_bytes(
+                hashlib.blake2b(f"tidings:{name}".encode(), digest_size=8).digest(),
+                "big",
+                signed=True,
+            )
+            row = conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()
+            if row is None or not row[0]:
+                conn.close()
+                return False
+            self._held[name] = conn
+            return True
+
+    def cache_path(self, name: str) -> Path | None:
+        """None: a database on a server has no folder of its own to keep files in."""
+        return None
