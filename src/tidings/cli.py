@@ -233,8 +233,11 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
     crawl = dataclasses.replace(crawl, **changes).allowing(*args.allow_network)
     store = _open_store(settings)
     try:
-        stats = run_crawl_with_progress(store, crawl)
-        processed, headlines = run_later_stages(store, settings, skip=args.no_process)
+        with open_executor(settings) as executor:
+            stats = run_crawl_with_progress(store, crawl, executor)
+            processed, headlines = run_later_stages(
+                store, settings, skip=args.no_process, executor=executor
+            )
     finally:
         store.close()
     if args.json:
@@ -251,7 +254,8 @@ def _crawl(args: argparse.Namespace, settings: Settings) -> int:
 def _process(args: argparse.Namespace, settings: Settings) -> int:
     store = _open_store(settings)
     try:
-        stats = run_process_with_progress(store, settings)
+        with open_executor(settings) as executor:
+            stats = run_process_with_progress(store, settings, executor=executor)
         headlines = None if args.no_headlines else run_headlines_with_progress(store)
     finally:
         store.close()
@@ -267,6 +271,14 @@ def _process(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def open_executor(settings: Settings) -> Any:
+    """``pipeline.executor.open_executor`` (where the jobs run: ``TIDINGS_EXECUTOR``),
+    imported only when a command needs it."""
+    from tidings.pipeline.executor import open_executor as _open_executor
+
+    return _open_executor(settings)
+
+
 def index_path(data_dir: Path) -> Path:
     """``pipeline.process.index_path``, imported only when a command needs it."""
     from tidings.pipeline.process import index_path as _index_path
@@ -274,8 +286,11 @@ def index_path(data_dir: Path) -> Path:
     return _index_path(data_dir)
 
 
-def run_process_with_progress(store: Any, settings: Settings, index: Path | None = None) -> Any:
-    """Run the language stage over every unprocessed article, with a progress bar."""
+def run_process_with_progress(
+    store: Any, settings: Settings, index: Path | None = None, executor: Any = None
+) -> Any:
+    """Run the language stage over every unprocessed article, with a progress bar
+    (its per-article work on ``executor``; None: in this process)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from tidings.pipeline.process import ProcessJob, ProcessStats
@@ -294,7 +309,10 @@ def run_process_with_progress(store: Any, settings: Settings, index: Path | None
             progress.advance(task, batch)
 
         job = ProcessJob(
-            store, index_path=index or index_path(settings.data_dir), on_progress=on_progress
+            store,
+            index_path=index or index_path(settings.data_dir),
+            on_progress=on_progress,
+            executor=executor,
         )
         return job.run()
 
@@ -337,12 +355,15 @@ def _print_headline_summary(stats: Any) -> None:
     )
 
 
-def run_later_stages(store: Any, settings: Settings, *, skip: bool) -> tuple[Any, Any]:
-    """After new articles arrive (a crawl, an ingest): the language stage, then the
-    headline stage, with progress; (None, None) when ``skip``."""
+def run_later_stages(
+    store: Any, settings: Settings, *, skip: bool, executor: Any = None
+) -> tuple[Any, Any]:
+    """After new articles arrive (a crawl, an ingest): the language stage (on
+    ``executor``), then the headline stage, with progress; (None, None) when ``skip``."""
     if skip:
         return None, None
-    return run_process_with_progress(store, settings), run_headlines_with_progress(store)
+    processed = run_process_with_progress(store, settings, executor=executor)
+    return processed, run_headlines_with_progress(store)
 
 
 def run_figures(stats: Any, processed: Any, headlines: Any) -> dict[str, Any]:
@@ -368,9 +389,11 @@ def progress_line() -> Any:
     )
 
 
-def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
-    """Run one crawl with a live progress line on stderr."""
-    from tidings.pipeline import CrawlJob, CrawlStats
+def run_crawl_with_progress(store: Any, crawl: Any, executor: Any = None) -> Any:
+    """Run one crawl (on ``executor``; None: in this process) with a live progress
+    line on stderr."""
+    from tidings.pipeline import CrawlStats
+    from tidings.pipeline.executor import LocalExecutor
 
     with progress_line() as progress:
         task = progress.add_task("crawling", total=None)
@@ -385,7 +408,7 @@ def run_crawl_with_progress(store: Any, crawl: Any) -> Any:
                 ),
             )
 
-        return asyncio.run(CrawlJob(store, crawl, on_progress=on_progress).run())
+        return (executor or LocalExecutor()).crawl(store, crawl, on_progress=on_progress)
 
 
 def _print_crawl_summary(stats: Any) -> None:

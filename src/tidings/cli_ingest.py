@@ -5,7 +5,6 @@ stages over what is new."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -29,11 +28,12 @@ def add_parser(sub: Any) -> None:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tidings.cli import (
         _open_store,
+        open_executor,
         progress_line,
         run_figures,
         run_later_stages,
     )
-    from tidings.pipeline.ingest import IngestJob, IngestStats
+    from tidings.pipeline.ingest import IngestStats
 
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
@@ -41,18 +41,21 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     store = _open_store(settings)
     try:
-        with progress_line() as progress:
-            task = progress.add_task("ingesting", total=None)
+        with open_executor(settings) as executor:
+            with progress_line() as progress:
+                task = progress.add_task("ingesting", total=None)
 
-            def on_progress(stats: IngestStats) -> None:
-                progress.update(
-                    task,
-                    description=f"ingesting: {stats.responses} responses, "
-                    f"{stats.articles_new} new articles, {stats.duplicates} duplicates",
-                )
+                def on_progress(stats: IngestStats) -> None:
+                    progress.update(
+                        task,
+                        description=f"ingesting: {stats.responses} responses, "
+                        f"{stats.articles_new} new articles, {stats.duplicates} duplicates",
+                    )
 
-            stats = asyncio.run(IngestJob(store, on_progress=on_progress).run(args.files))
-        processed, headlines = run_later_stages(store, settings, skip=args.no_process)
+                stats = executor.ingest(store, args.files, on_progress=on_progress)
+            processed, headlines = run_later_stages(
+                store, settings, skip=args.no_process, executor=executor
+            )
     finally:
         store.close()
     if args.json:

@@ -67,6 +67,10 @@ class CrawlSettings:
 #: anonymous reader); ``accounts``: every page and the JSON API need a login.
 AUTH_MODES = ("none", "accounts")
 
+#: Where the pipeline's jobs run (``TIDINGS_EXECUTOR``): ``local``, in this process;
+#: ``ray``, fanned out over a Ray cluster (``tidings.pipeline.executor``).
+EXECUTORS = ("local", "ray")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -79,6 +83,16 @@ class Settings:
     log_level: str = "INFO"
     #: One of :data:`AUTH_MODES` (``TIDINGS_AUTH``).
     auth: str = "none"
+    #: One of :data:`EXECUTORS` (``TIDINGS_EXECUTOR``): ``ray`` crawls, extracts and
+    #: analyses on a Ray cluster (``pip install 'tidings[ray]'``); ``local`` does it all
+    #: in this process.
+    executor: str = "local"
+    #: The Ray cluster for ``executor=ray``: its head's ``host:port`` or ``auto`` (the
+    #: cluster this machine is part of); empty starts a private Ray on this machine.
+    ray_address: str = ""
+    #: Workers a job is split over with ``executor=ray`` (crawl partitions, archive
+    #: shares, analysis chunks); 0: one per CPU of the cluster.
+    workers: int = 0
 
     @property
     def resolved_database_url(self) -> str:

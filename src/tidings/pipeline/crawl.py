@@ -86,6 +86,15 @@ class CrawlStats:
     warnings: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
 
+    def add(self, other: CrawlStats) -> None:
+        """Count what another part of the same run did (a worker of a partitioned
+        crawl); ``elapsed`` stays the run's own."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.not_articles.update(other.not_articles)
+        self.errors.update(other.errors)
+        self.warnings.update(other.warnings)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "fetched": self.fetched,
@@ -105,6 +114,26 @@ class CrawlStats:
         }
 
 
+#: Seconds between two looks at the frontier of a partitioned crawl's worker whose own
+#: part has nothing due while other parts still have.
+PARTITION_POLL = 0.25
+#: ...and how long it waits so before it stops (the others may lack the CPU to start).
+PARTITION_IDLE = 30.0
+
+#: The plain counters of :class:`CrawlStats` (summed by ``add``).
+_COUNTS = (
+    "fetched",
+    "not_modified",
+    "feeds",
+    "sitemaps",
+    "discovered",
+    "articles_new",
+    "articles_updated",
+    "duplicates",
+    "robots_blocked",
+    "retried",
+)
+
 ProgressCallback = Callable[[CrawlStats, dict[str, int]], None]
 
 #: Entries of one feed that are followed (a news feed has tens; a hostile or broken one
@@ -113,7 +142,15 @@ MAX_FEED_ENTRIES = 1_000
 
 
 class CrawlJob:
-    """One crawl run over the store's frontier. ``await CrawlJob(store, settings).run()``."""
+    """One crawl run over the store's frontier. ``await CrawlJob(store, settings).run()``.
+
+    ``partition=(k, n)``: crawl only the hosts of part ``k`` of ``n`` (the frontier's
+    stable host hash), so ``n`` jobs in as many processes, each with its own part, never
+    fetch from one host at once and per-host politeness holds across them. Such workers
+    pass ``start_run=False``: ``store.start_run()`` re-queues every URL left in progress,
+    which would take the URLs a live worker is fetching, so only the driver calls it,
+    once, before the workers start (``pipeline.executor``).
+    """
 
     def __init__(
         self,
@@ -121,10 +158,18 @@ class CrawlJob:
         settings: CrawlSettings,
         *,
         on_progress: ProgressCallback | None = None,
+        partition: tuple[int, int] | None = None,
+        start_run: bool = True,
     ) -> None:
         self.store = store
         self.settings = settings
         self.stats = CrawlStats()
+        self.partition = partition
+        self.start_run = start_run
+        #: The hosts this run claimed URLs of.
+        self.hosts: set[str] = set()
+        #: Seconds a partitioned run waits with nothing of its part to take.
+        self.partition_idle = PARTITION_IDLE
         self._on_progress = on_progress
         self._politeness = HostPoliteness(settings.host_delay)
         self._pages = 0
@@ -133,8 +178,11 @@ class CrawlJob:
 
     async def run(self) -> CrawlStats:
         started = time.monotonic()
-        queued = self.store.start_run()
-        log.info("crawl started: %d URLs queued", queued)
+        if self.start_run:
+            queued = self.store.start_run()
+            log.info("crawl started: %d URLs queued", queued)
+        else:
+            log.info("crawl of part %s started", self.partition)
         warc_dir = self.settings.warc_dir
         with WarcArchive(Path(warc_dir)) if warc_dir else nullcontext() as archive:
             self._archive = archive
@@ -149,13 +197,18 @@ class CrawlJob:
 
     async def _loop(self, fetcher: Fetcher, robots: RobotsCache) -> None:
         in_flight: set[asyncio.Task[None]] = set()
+        idle_since: float | None = None  # nothing in flight, nothing to claim
         try:
             while True:
                 while len(in_flight) < self.settings.concurrency and not self._page_limit_hit():
-                    item = self.store.claim(self._politeness.unavailable_hosts(), time.time())
+                    item = self.store.claim(
+                        self._politeness.unavailable_hosts(), time.time(), partition=self.partition
+                    )
                     if item is None:
                         break
+                    idle_since = None
                     self._politeness.acquire(item.host)
+                    self.hosts.add(item.host)
                     if item.kind is SourceKind.PAGE:
                         self._pages += 1
                     in_flight.add(asyncio.create_task(self._process(item, fetcher, robots)))
@@ -178,8 +231,20 @@ class CrawlJob:
                 if wait > self.settings.max_retry_wait:
                     log.info("remaining URLs are due in %.0fs: left for the next run", wait)
                     return
+                # A worker of a partitioned crawl stays while the other parts work
+                # (their feeds may list pages of its hosts), polling gently; but not
+                # for ever: were the other parts' workers short of a CPU (a lost
+                # node), they could not start while it waits. What it leaves goes to
+                # the next round (``pipeline.ray_executor``).
+                floor = 0.01
+                if self.partition is not None:
+                    floor = PARTITION_POLL
+                    idle_since = idle_since or time.monotonic()
+                    if time.monotonic() - idle_since > self.partition_idle:
+                        log.info("part %s idle: the rest is left to the next round", self.partition)
+                        return
                 await asyncio.sleep(
-                    min(max(wait, self._politeness.seconds_until_next_ready(), 0.01), 1.0)
+                    min(max(wait, self._politeness.seconds_until_next_ready(), floor), 1.0)
                 )
         finally:
             for task in in_flight:

@@ -7,6 +7,12 @@ embed and annotate the rest; assign them to stories; add them to the vector inde
 then write the whole batch, story changes included, in one store transaction. The
 in-memory indexes are rebuilt from the store at start, so a killed run resumes with
 nothing lost and nothing counted twice.
+
+The fingerprints and the annotations are per article and pure: the executor
+(``pipeline.executor``) computes them, here or on a cluster's workers, for a window of
+one batch per worker at a time. Folding, clustering and writing depend on order and
+stay here, batch after batch in article order, so the result does not depend on the
+executor.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from tidings.nlp.stories import (
     StoryInput,
     story_params,
 )
+from tidings.pipeline.executor import Executor, LocalExecutor
 from tidings.records import ArticleAnalysis, StoredArticle
 from tidings.store import Store
 from tidings.timestamps import parse_timestamp, utcnow_iso
@@ -173,9 +180,11 @@ class ProcessJob:
         index_path: Path | None = None,
         batch_size: int = 32,
         on_progress: ProgressCallback | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self.analyzer = analyzer or Analyzer()
+        self.executor = executor or LocalExecutor()
         self.index_path = index_path
         self.batch_size = batch_size
         self.stats = ProcessStats()
@@ -187,10 +196,9 @@ class ProcessJob:
         state = LanguageState.restore(
             self.store, embedder.model_name, embedder.dim, self.index_path
         )
-        while batch := self.store.articles_to_process(self.batch_size):
-            self._batch(batch, state)
-            if self._on_progress is not None:
-                self._on_progress(self.stats, len(batch))
+        window = self.batch_size * max(1, self.executor.workers)
+        while articles := self.store.articles_to_process(window):
+            self._window(articles, state)
         if self.index_path is not None and self.stats.processed:
             self.index_path.parent.mkdir(parents=True, exist_ok=True)
             state.vectors.save(self.index_path)
@@ -198,18 +206,44 @@ class ProcessJob:
         log.info("language processing finished: %s", self.stats.as_dict())
         return self.stats
 
-    def _batch(self, batch: list[StoredArticle], state: LanguageState) -> None:
+    def _window(self, articles: list[StoredArticle], state: LanguageState) -> None:
+        """One batch per worker: the pure work for all of them through the executor,
+        then folding, clustering and writing batch after batch, in order."""
         items = [
             ArticleText(a.id, a.title, a.text, a.language, a.published_at or a.created_at)
-            for a in batch
+            for a in articles
         ]
         t = time.perf_counter()
-        prints = [self.analyzer.fingerprint(item) for item in items]
+        prints = self.executor.fingerprints(self.analyzer, items)
         self.stats.timed("fingerprint", t)
 
         t = time.perf_counter()
+        duplicate_of = self._fold(articles, prints, state)
+        self.stats.timed("near_duplicates", t)
+
+        fresh = [(item, p) for item, p in zip(items, prints, strict=True)
+                 if item.article_id not in duplicate_of]  # fmt: skip
+        t = time.perf_counter()
+        enriched = self.executor.enrich(
+            self.analyzer, [i for i, _ in fresh], [p.language for _, p in fresh]
+        )
+        self.stats.timed("enrich", t)
+        by_id = {e.article_id: e for e in enriched}
+        published = {item.article_id: item.published_at for item in items}
+
+        for start in range(0, len(articles), self.batch_size):
+            batch = articles[start : start + self.batch_size]
+            self._batch(prints[start : start + len(batch)], duplicate_of, by_id, published, state)
+            if self._on_progress is not None:
+                self._on_progress(self.stats, len(batch))
+
+    def _fold(
+        self, articles: list[StoredArticle], prints: list[Fingerprint], state: LanguageState
+    ) -> dict[int, int]:
+        """Article id → the original it duplicates, for the duplicates among
+        ``articles`` (the others enter the near-duplicate index, in order)."""
         duplicate_of: dict[int, int] = {}
-        for article, fingerprint in zip(batch, prints, strict=True):
+        for article, fingerprint in zip(articles, prints, strict=True):
             original = article.duplicate_of or self._near_duplicate(article, fingerprint, state)
             if original is not None:
                 duplicate_of[article.id] = original
@@ -219,30 +253,35 @@ class ProcessJob:
                     self.stats.near_duplicates += 1
             else:
                 state.dedup.add(article.id, fingerprint.minhash)
-        self.stats.timed("near_duplicates", t)
+        return duplicate_of
 
-        fresh = [(item, p) for item, p in zip(items, prints, strict=True)
-                 if item.article_id not in duplicate_of]  # fmt: skip
-        t = time.perf_counter()
-        enriched = self.analyzer.enrich([i for i, _ in fresh], [p.language for _, p in fresh])
-        self.stats.timed("enrich", t)
-
+    def _batch(
+        self,
+        prints: list[Fingerprint],
+        duplicate_of: dict[int, int],
+        enrichments: dict[int, Enrichment],
+        published: dict[int, str | None],
+        state: LanguageState,
+    ) -> None:
+        """Stories for the batch's articles that are not duplicates, then the batch's
+        analyses and story changes in one store transaction."""
         t = time.perf_counter()
         changed: set[int] = set()
         removed: set[int] = set()
-        by_id = {e.article_id: e for e in enriched}
-        for item, fingerprint in fresh:
-            enrichment = by_id[item.article_id]
+        for fingerprint in prints:
+            enrichment = enrichments.get(fingerprint.article_id)
+            if enrichment is None:  # a duplicate
+                continue
             assignment = state.clusterer.assign(
                 StoryInput(
-                    article_id=item.article_id,
+                    article_id=fingerprint.article_id,
                     embedding=enrichment.embedding,
                     entities=enrichment.story_terms,
-                    published_at=item.published_at,
+                    published_at=published[fingerprint.article_id],
                     language=fingerprint.language,
                 )
             )
-            state.vectors.add(item.article_id, enrichment.embedding)
+            state.vectors.add(fingerprint.article_id, enrichment.embedding)
             changed.update(assignment.changed)
             removed.update(assignment.merged_from)
             self.stats.stories_created += int(assignment.created)
@@ -251,7 +290,7 @@ class ProcessJob:
 
         t = time.perf_counter()
         analyses = [
-            (self._analysis(p, by_id.get(p.article_id)), duplicate_of.get(p.article_id))
+            (self._analysis(p, enrichments.get(p.article_id)), duplicate_of.get(p.article_id))
             for p in prints
         ]
         stories = [
@@ -267,7 +306,7 @@ class ProcessJob:
             state={"next_story_id": str(snapshot.next_story_id), "clock": snapshot.clock or ""},
         )
         self.stats.timed("store", t)
-        self.stats.processed += len(batch)
+        self.stats.processed += len(prints)
 
     def _near_duplicate(
         self, article: StoredArticle, fingerprint: Fingerprint, state: LanguageState
