@@ -87,8 +87,18 @@ def _vectors(rng: np.random.Generator, centers: np.ndarray, subjects: np.ndarray
     return noisy.astype(np.float32)
 
 
-def seed(directory: Path, stories: int, readers: int, history: int, rng_seed: int) -> Seeded:
-    """A store of ``stories`` stories and ``readers`` readers' histories (see module doc)."""
+def seed(
+    directory: Path,
+    stories: int,
+    readers: int,
+    history: int,
+    rng_seed: int,
+    *,
+    database_url: str | None = None,
+) -> Seeded:
+    """A store of ``stories`` stories and ``readers`` readers' histories (see module doc):
+    a SQLite file in ``directory`` (kept and reused), or, with ``database_url``, that
+    database (an empty one, seeded every time)."""
     marker = directory / "seeded.json"
     params = {
         "stories": stories,
@@ -97,7 +107,11 @@ def seed(directory: Path, stories: int, readers: int, history: int, rng_seed: in
         "seed": rng_seed,
         "version": SEED_VERSION,
     }
-    if marker.exists() and json.loads(marker.read_text()).get("params") == params:
+    if (
+        database_url is None
+        and marker.exists()
+        and json.loads(marker.read_text()).get("params") == params
+    ):
         info = json.loads(marker.read_text())
         print(f"reusing the seeded store in {directory}", flush=True)
         return Seeded(directory / "tidings.db", stories, readers, info["events"], 0.0)
@@ -107,7 +121,7 @@ def seed(directory: Path, stories: int, readers: int, history: int, rng_seed: in
     centers = rng.standard_normal((SUBJECTS, DIM)).astype(np.float32)
     centers /= np.linalg.norm(centers, axis=1, keepdims=True)
     started = time.perf_counter()
-    store = open_store(str(directory / "tidings.db"))
+    store = open_store(database_url or str(directory / "tidings.db"))
     now = datetime.now(UTC)
     subjects = rng.integers(0, SUBJECTS, size=stories)
     by_subject: dict[int, list[int]] = {}
@@ -195,9 +209,9 @@ def seed(directory: Path, stories: int, readers: int, history: int, rng_seed: in
     return Seeded(directory / "tidings.db", stories, readers, events, seconds, by_subject)
 
 
-def learn(path: Path) -> tuple[int, float]:
+def learn(url: str) -> tuple[int, float]:
     """Fold the stored history into the model: (events applied, seconds)."""
-    store = open_store(str(path))
+    store = open_store(url)
     try:
         ranker = load_ranker(store)
         started = time.perf_counter()
@@ -213,12 +227,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(path: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = dict(
         os.environ,
-        TIDINGS_DATA_DIR=str(path.parent),
-        TIDINGS_DATABASE_URL=f"sqlite:///{path}",
+        TIDINGS_DATA_DIR=str(data_dir),
+        TIDINGS_DATABASE_URL=url,
         TIDINGS_LOG_LEVEL="WARNING",
     )
     process = subprocess.Popen(
@@ -312,7 +326,8 @@ async def drive(base: str, readers: int, rate: float, event_rate: float, seconds
     return load
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile_ms(values: list[float], q: float) -> float:
+    """The ``q``-th percentile of latencies in seconds, in milliseconds."""
     return float(np.percentile(np.array(values), q)) * 1000 if values else float("nan")
 
 
@@ -326,12 +341,53 @@ def _copy_store(source: Path, target: Path) -> None:
         dst.close()
 
 
-def count_events(path: Path) -> int:
-    store = open_store(str(path))
+def count_events(url: str) -> int:
+    store = open_store(url)
     try:
         return store.count_events()
     finally:
         store.close()
+
+
+def serve_and_load(
+    url: str,
+    data_dir: Path,
+    *,
+    workers: int,
+    readers: int,
+    rate: float,
+    event_rate: float,
+    seconds: float,
+) -> tuple[Load, int]:
+    """Serve ``url`` with ``workers`` processes, warm them up, drive the load: the load's
+    record and the number of events the store gained meanwhile."""
+    before = count_events(url)
+    process, base = start_server(url, data_dir, workers)
+    try:
+        # warm-up: every worker loads its candidate pool, model and neighbour index at
+        # start; wait until every worker says it is ready (20 ready answers in a row,
+        # whichever worker answers), then until pages come fast (20 in a row < 250 ms)
+        warm = time.perf_counter()
+        ready = 0
+        while ready < 20 * workers and time.perf_counter() - warm < 600:
+            answer = httpx.get(f"{base}/readyz", timeout=600)
+            ready = ready + 1 if answer.status_code == 200 else 0
+            time.sleep(0.05 if ready else 1.0)
+        fast = 0
+        while fast < 20 and time.perf_counter() - warm < 600:
+            began = time.perf_counter()
+            httpx.get(f"{base}/api/v1/feed", params={"user": "reader0"}, timeout=600)
+            fast = fast + 1 if time.perf_counter() - began < 0.25 else 0
+            time.sleep(0.05 if fast else 1.0)
+        print(f"warm-up (pools, models, indexes loaded): {time.perf_counter() - warm:.0f} s")
+        load = asyncio.run(drive(base, readers, rate, event_rate, seconds))
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return load, count_events(url) - before
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,10 +402,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=Path("/tmp/tidings-feed-latency"))
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--seed-only", action="store_true", help="seed the store, then stop")
+    parser.add_argument(
+        "--database-url",
+        help="seed and serve this (empty) database instead, e.g. postgresql://... "
+        "(seeded anew every run)",
+    )
     args = parser.parse_args(argv)
 
     directory = args.keep / f"s{args.stories}-r{args.readers}-h{args.history}-seed{args.seed}"
-    seeded = seed(directory, args.stories, args.readers, args.history, args.seed)
+    if args.database_url:
+        directory = args.keep / "other-database"
+    seeded = seed(
+        directory,
+        args.stories,
+        args.readers,
+        args.history,
+        args.seed,
+        database_url=args.database_url,
+    )
     if seeded.seconds:
         print(
             f"seeded {seeded.stories:,} stories, {seeded.readers:,} readers, "
@@ -357,48 +427,34 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.seed_only:
         return 0
-    applied, learn_seconds = learn(seeded.path)
+    url = args.database_url or str(seeded.path)
+    applied, learn_seconds = learn(url)
     if applied:
         print(
             f"learner: {applied:,} events in {learn_seconds:.1f} s = "
             f"{applied / learn_seconds:,.0f} events/s"
         )
-    # serve a copy: every run starts from the same store (the load adds ~20,000 events)
+    # serve a copy of a SQLite store: every run starts from the same store (the load
+    # adds ~20,000 events)
     run_dir = directory / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir()
-    path = run_dir / seeded.path.name
-    copied = time.perf_counter()
-    _copy_store(seeded.path, path)
-    print(f"store copied for this run in {time.perf_counter() - copied:.0f} s")
+    if not args.database_url:
+        path = run_dir / seeded.path.name
+        copied = time.perf_counter()
+        _copy_store(seeded.path, path)
+        print(f"store copied for this run in {time.perf_counter() - copied:.0f} s")
+        url = str(path)
     try:
-        before = count_events(path)
-        process, base = start_server(path, args.workers)
-        try:
-            # warm-up: every worker loads its candidate pool, model and neighbour index at
-            # start; wait until every worker says it is ready (20 ready answers in a row,
-            # whichever worker answers), then until pages come fast (20 in a row < 250 ms)
-            warm = time.perf_counter()
-            ready = 0
-            while ready < 20 * args.workers and time.perf_counter() - warm < 600:
-                answer = httpx.get(f"{base}/readyz", timeout=600)
-                ready = ready + 1 if answer.status_code == 200 else 0
-                time.sleep(0.05 if ready else 1.0)
-            fast = 0
-            while fast < 20 and time.perf_counter() - warm < 600:
-                began = time.perf_counter()
-                httpx.get(f"{base}/api/v1/feed", params={"user": "reader0"}, timeout=600)
-                fast = fast + 1 if time.perf_counter() - began < 0.25 else 0
-                time.sleep(0.05 if fast else 1.0)
-            print(f"warm-up (pools, models, indexes loaded): {time.perf_counter() - warm:.0f} s")
-            load = asyncio.run(drive(base, args.readers, args.rate, args.event_rate, args.seconds))
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        after = count_events(path)
+        load, stored = serve_and_load(
+            url,
+            run_dir,
+            workers=args.workers,
+            readers=args.readers,
+            rate=args.rate,
+            event_rate=args.event_rate,
+            seconds=args.seconds,
+        )
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     served = len(load.latencies)
@@ -406,19 +462,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| feed requests | {served:,} in {args.seconds:.0f} s = {served / args.seconds:.1f}/s |")
     print("| --- | --- |")
     for name, q in (("p50", 50), ("p90", 90), ("p99", 99), ("max", 100)):
-        print(f"| feed latency {name} | {_percentile(load.latencies, q):.1f} ms |")
+        print(f"| feed latency {name} | {percentile_ms(load.latencies, q):.1f} ms |")
     print(
         f"| event batches | {len(load.event_latencies):,}, p99 "
-        f"{_percentile(load.event_latencies, 99):.1f} ms |"
+        f"{percentile_ms(load.event_latencies, 99):.1f} ms |"
     )
     print(f"| errors | {json.dumps(load.errors) if load.errors else 'none'} |")
     expected = served * 30 + load.events_sent + 1 * 30
     print(
-        f"| events stored during the run | {after - before:,} "
+        f"| events stored during the run | {stored:,} "
         f"(pages x items + events sent ≈ {expected:,}) |"
     )
     return 0 if not load.errors else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
