@@ -13,6 +13,18 @@ that calls them with other database URLs or executors.
   instance on this machine, started once; not timed). Every configuration is warmed
   up first (models loaded in each process that will use them), so the figures are
   steady-state throughput, not start-up.
+- ``ingest-stores``: the same ingest + language processing into SQLite and into
+  PostgreSQL (local executor), with the storage each needs per article.
+- ``feed-stores``: the feed path on each engine: ``bench/feed_latency.py``'s store
+  (``--feed-stories`` stories, ``--feed-readers`` readers with histories) seeded
+  through the store API into each, the learner over it, then ``tidings serve`` (one
+  worker) under ``--feed-rate`` feed requests a second for ``--feed-seconds``.
+- ``event-writes``: event batches (a feed page's 30 impressions) appended by four
+  threads for ``--write-seconds``, on each engine: the serial-write ceiling.
+
+PostgreSQL sections use ``--postgresql`` (a server URL whose account may create
+databases), else start one on port 54330 with ``scripts/postgres`` (fsync on,
+synchronous_commit off: as durable as SQLite's WAL mode with synchronous=NORMAL).
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -177,8 +190,198 @@ def processing_throughput(args: argparse.Namespace, work: Path) -> Table:
     return headers, rows
 
 
+def _postgresql(args: argparse.Namespace) -> str:
+    """The admin URL of a PostgreSQL server: ``--postgresql``, else one started here with
+    fsync on and synchronous_commit off (durable as SQLite's WAL with synchronous=NORMAL
+    is: a fair comparison, unlike the tests' fsync=off server)."""
+    url = str(args.postgresql or "")
+    if not url:
+        script = Path(__file__).resolve().parents[1] / "scripts" / "postgres"
+        env = {
+            **os.environ,
+            "TIDINGS_PG_DURABLE": "1",
+            "TIDINGS_PG_DIR": "/tmp/tidings-postgres-bench",
+            "TIDINGS_PG_PORT": "54330",
+        }
+        started = subprocess.run(
+            ["bash", str(script), "start"], env=env, capture_output=True, text=True, check=True
+        )
+        url = started.stdout.strip()
+    args.postgresql = url
+    return url
+
+
+def _fresh_database(admin: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin.rpartition("/")[0] + "/" + name
+
+
+def _database_bytes(url: str) -> int:
+    """Bytes a database takes on disk (PostgreSQL: the server's count; SQLite: the file
+    and its write-ahead log)."""
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+            return int(row[0]) if row else 0
+    path = Path(url)
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def ingest_stores(args: argparse.Namespace, work: Path) -> Table:
+    admin = _postgresql(args)
+    warc = build_corpus(args.articles, work / "corpus")
+    warm_up = build_corpus(40, work / "warm-up", first_seed=1000)
+    analyzer = Analyzer()
+    rows = []
+    empty = _database_bytes(_fresh_database(admin, "scale_empty"))
+    for engine in ("SQLite", "PostgreSQL"):
+        for run in ("warm-up", "timed"):
+            if engine == "SQLite":
+                url = str(work / f"{run}.db")
+            else:
+                url = _fresh_database(admin, f"scale_{run.replace('-', '_')}")
+            timing = ingest_and_process(
+                url, warm_up if run == "warm-up" else warc, LocalExecutor(), analyzer
+            )
+        size = _database_bytes(url) - (empty if engine == "PostgreSQL" else 0)
+        rows.append(
+            [
+                engine,
+                str(timing.articles),
+                f"{timing.articles / timing.ingest:.1f}",
+                f"{timing.articles / timing.process:.1f}",
+                f"{timing.rate:.1f}",
+                f"{size / timing.articles / 1024:.1f}",
+            ]
+        )
+        print(f"  {engine}: {timing}", file=sys.stderr, flush=True)
+    headers = [
+        "engine",
+        "articles",
+        "ingest art/s",
+        "process art/s",
+        "ingest+process art/s",
+        "KiB per article",
+    ]
+    return headers, rows
+
+
+def feed_stores(args: argparse.Namespace, work: Path) -> Table:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import feed_latency
+
+    admin = _postgresql(args)
+    rows = []
+    for engine in ("SQLite", "PostgreSQL"):
+        folder = work / engine
+        url = None if engine == "SQLite" else _fresh_database(admin, "scale_feed")
+        seeded = feed_latency.seed(
+            folder, args.feed_stories, args.feed_readers, 10, 0, database_url=url
+        )
+        url = url or str(seeded.path)
+        applied, learn_seconds = feed_latency.learn(url)
+        load, stored = feed_latency.serve_and_load(
+            url,
+            folder,
+            workers=1,
+            readers=args.feed_readers,
+            rate=args.feed_rate,
+            event_rate=args.feed_rate / 10,
+            seconds=args.feed_seconds,
+        )
+        served = len(load.latencies)
+        rows.append(
+            [
+                engine,
+                f"{seeded.stories / seeded.seconds:,.0f}",
+                f"{applied / learn_seconds:,.0f}",
+                f"{served / args.feed_seconds:.1f}",
+                " / ".join(
+                    f"{feed_latency.percentile_ms(load.latencies, q):.0f}" for q in (50, 90, 99)
+                ),
+                f"{feed_latency.percentile_ms(load.event_latencies, 99):.0f}",
+                str(sum(load.errors.values())) if load.errors else "0",
+                f"{stored:,}",
+            ]
+        )
+        print(f"  {engine}: {rows[-1]}", file=sys.stderr, flush=True)
+    headers = [
+        "engine",
+        "stories seeded/s",
+        "learner events/s",
+        "feed req/s",
+        "feed p50 / p90 / p99 ms",
+        "event batch p99 ms",
+        "errors",
+        "events stored",
+    ]
+    return headers, rows
+
+
+def event_writes(args: argparse.Namespace, work: Path) -> Table:
+    """Batches of 30 events (what one feed page writes: its impressions) appended from
+    four threads at once for ``--write-seconds``: every such write is serial on both
+    engines, so this is the ceiling of pages served a second by the whole deployment
+    before the event log must move out of the database."""
+    import threading
+
+    from tidings.store import NewEvent
+
+    admin = _postgresql(args)
+    rows = []
+    for engine in ("SQLite", "PostgreSQL"):
+        url = (
+            str(work / "events.db")
+            if engine == "SQLite"
+            else _fresh_database(admin, "scale_events")
+        )
+        open_store(url).close()  # migrated before the clock starts
+        counts: list[int] = []
+        deadline = time.perf_counter() + args.write_seconds
+
+        def writer(
+            n: int, url: str = url, deadline: float = deadline, counts: list[int] = counts
+        ) -> None:
+            store = open_store(url)
+            done = 0
+            try:
+                while time.perf_counter() < deadline:
+                    batch = [
+                        NewEvent("impression", reader=f"r{n}", data={"position": i})
+                        for i in range(30)
+                    ]
+                    done += store.record_events(batch)
+            finally:
+                store.close()
+                counts.append(done)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        events = sum(counts)
+        rows.append(
+            [
+                engine,
+                f"{events / 30 / args.write_seconds:,.0f}",
+                f"{events / args.write_seconds:,.0f}",
+            ]
+        )
+    return ["engine", "batches of 30/s (4 writers)", "events/s"], rows
+
+
 SECTIONS: dict[str, tuple[str, Callable[[argparse.Namespace, Path], Table]]] = {
     "processing": ("Processing throughput (ingest + language stage)", processing_throughput),
+    "ingest-stores": ("Ingest path: SQLite vs PostgreSQL (local executor)", ingest_stores),
+    "feed-stores": ("Feed path: SQLite vs PostgreSQL (one server process)", feed_stores),
+    "event-writes": ("Serial writes: event batches appended a second", event_writes),
 }
 
 
@@ -190,6 +393,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"comma-separated, of: {', '.join(SECTIONS)} (default: all)",
     )
     parser.add_argument("--articles", type=int, default=240, help="pages in the corpus")
+    parser.add_argument("--postgresql", help="PostgreSQL server URL (account may create DBs)")
+    parser.add_argument("--feed-stories", type=int, default=10_000)
+    parser.add_argument("--feed-readers", type=int, default=1_000)
+    parser.add_argument("--feed-rate", type=float, default=10.0, help="feed requests/second")
+    parser.add_argument("--feed-seconds", type=float, default=30.0)
+    parser.add_argument("--write-seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     wanted = [s.strip() for s in args.sections.split(",") if s.strip()]

@@ -124,6 +124,46 @@ class PgCursor:
         return iter(self.fetchall())
 
 
+class _Counted(PgCursor):
+    """A cursor whose row count is the sum over several statements."""
+
+    def __init__(self, cursor: psycopg.Cursor[PgRow], rowcount: int) -> None:
+        super().__init__(cursor)
+        self._rowcount = rowcount
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+
+#: Rows and parameters in one multi-row INSERT (PostgreSQL takes 65,535 parameters).
+MAX_ROWS_PER_INSERT = 1000
+MAX_PARAMETERS = 30_000
+_VALUES = " VALUES ("
+_DO_NOTHING = re.compile(r"\s*(ON CONFLICT(\s*\([^)]*\))? DO NOTHING)?\s*", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=512)
+def _multi_row_insert(sql: str) -> tuple[str, str, str] | None:
+    """``INSERT … VALUES (group) [ON CONFLICT … DO NOTHING]`` split into head, group and
+    tail, so the group can be repeated once per row; None for any other statement (an
+    upsert might meet one key twice in a statement, which PostgreSQL refuses)."""
+    if not sql.lstrip().upper().startswith("INSERT") or sql.count(_VALUES) != 1:
+        return None
+    start = sql.index(_VALUES) + len(_VALUES) - 1
+    depth = 0
+    for end in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            break
+    else:
+        return None
+    tail = sql[end + 1 :]
+    if not _DO_NOTHING.fullmatch(tail):
+        return None
+    return sql[: sql.index(_VALUES)] + " VALUES ", sql[start : end + 1], tail
+
+
 class PgConnection:
     """One psycopg connection (autocommit: a transaction is begun explicitly)."""
 
@@ -146,12 +186,26 @@ class PgConnection:
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
         rows = [tuple(p) for p in parameters]
         cursor = self.raw.cursor()
-        if rows:
-            try:
+        if not rows:
+            return PgCursor(cursor)
+        split = _multi_row_insert(sql)
+        try:
+            if split is None:
                 cursor.executemany(translate(sql), rows)
-            except psycopg.OperationalError as exc:
-                raise self.failure(exc) from exc
-        return PgCursor(cursor)
+                return PgCursor(cursor)
+            # One INSERT of many rows instead of one per row (a round trip each): a
+            # feed page's 30 impressions cost one statement.
+            head, group, tail = split
+            per_chunk = max(1, min(MAX_ROWS_PER_INSERT, MAX_PARAMETERS // len(rows[0])))
+            changed = 0
+            for start in range(0, len(rows), per_chunk):
+                chunk = rows[start : start + per_chunk]
+                statement = head + ", ".join([group] * len(chunk)) + tail
+                cursor.execute(translate(statement), [v for row in chunk for v in row])
+                changed += max(cursor.rowcount, 0)
+            return _Counted(cursor, changed)
+        except psycopg.OperationalError as exc:
+            raise self.failure(exc) from exc
 
     def failure(self, exc: psycopg.OperationalError) -> StoreError:
         """The store's error for a server-side failure: unavailable when the connection
