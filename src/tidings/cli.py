@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tidings import __version__, cli_accounts, cli_ingest
+from tidings import __version__, cli_accounts, cli_ingest, cli_store
 from tidings.config import Settings
 from tidings.errors import TidingsError
 from tidings.records import ExtractedArticle, NotAnArticle, SourceKind
@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(handler=_sources_export)
 
     cli_accounts.add_parsers(sub)
+    cli_store.add_parser(sub)
 
     status = sub.add_parser("status", help="counts of sources, URLs and articles")
     status.set_defaults(handler=_status)

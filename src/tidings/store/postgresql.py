@@ -156,6 +156,25 @@ class PostgreSQLStore(SQLStore):
                     (migration.version, migration.name, utcnow_iso()),
                 )
 
+    def _after_copy(self, tables: Sequence[str]) -> None:
+        """Move each identity column's sequence past the ids copied in."""
+        with self._tx() as conn:
+            identities = {
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT table_name FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND column_name = 'id'"
+                    " AND is_identity = 'YES'"
+                )
+            }
+            for table in (t for t in tables if t in identities):
+                name = '"fetch"' if table == "fetch" else table
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 0) + 1,"
+                    f" false) FROM {name}",
+                    (name,),
+                )
+
     # --- search ----------------------------------------------------------------
 
     def _index_for_search(self, conn: Connection, article_ids: Sequence[int]) -> None:

@@ -110,6 +110,10 @@ class SQLStore(Store):
         """A page of non-duplicate articles matching a reader's query, best first;
         None when the query has nothing to search."""
 
+    def _after_copy(self, tables: Sequence[str]) -> None:
+        """After rows were copied in with their ids (``store.copy``): make the ids this
+        store assigns next come after them (SQLite needs nothing: it takes max + 1)."""
+
     # --- schema --------------------------------------------------------------------
 
     def _fill_host_buckets(self) -> None:
