@@ -101,6 +101,9 @@ class Timing:
     articles: int
     ingest: float
     process: float
+    #: Seconds of the language stage's ordered half (near-duplicate folding, story
+    #: clustering, writes), which stays in one process whatever the executor.
+    ordered: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -118,11 +121,12 @@ def ingest_and_process(
         ingested = executor.ingest(store, [warc])
         ingest = time.perf_counter() - started
         started = time.perf_counter()
-        ProcessJob(store, analyzer=analyzer, executor=executor).run()
+        stats = ProcessJob(store, analyzer=analyzer, executor=executor).run()
         process = time.perf_counter() - started
         articles = store.count_articles(include_duplicates=True)
         assert ingested.articles_new and store.count_articles_to_process() == 0
-        return Timing(articles, ingest, process)
+        ordered = sum(stats.seconds.get(k, 0.0) for k in ("near_duplicates", "stories", "store"))
+        return Timing(articles, ingest, process, ordered)
     finally:
         store.close()
 
@@ -257,6 +261,7 @@ def ingest_stores(args: argparse.Namespace, work: Path) -> Table:
                 f"{timing.articles / timing.ingest:.1f}",
                 f"{timing.articles / timing.process:.1f}",
                 f"{timing.rate:.1f}",
+                f"{timing.articles / timing.ordered:.0f}",
                 f"{size / timing.articles / 1024:.1f}",
             ]
         )
@@ -267,6 +272,7 @@ def ingest_stores(args: argparse.Namespace, work: Path) -> Table:
         "ingest art/s",
         "process art/s",
         "ingest+process art/s",
+        "ordered half art/s",
         "KiB per article",
     ]
     return headers, rows

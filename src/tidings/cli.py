@@ -569,12 +569,11 @@ def _emit(obj: dict[str, Any], as_json: bool) -> None:
 
 
 def _retrain(args: argparse.Namespace, settings: Settings) -> int:
-    from tidings.pipeline.rank import retrain_ranking
-
     store = _open_store(settings)
     try:
         started = time.monotonic()
-        _, events = retrain_ranking(store, passes=args.passes)
+        with open_executor(settings) as executor:
+            events = executor.retrain(store, passes=args.passes)
     finally:
         store.close()
     print(f"Ranker retrained on {events} events in {time.monotonic() - started:.1f}s.")

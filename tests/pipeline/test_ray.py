@@ -39,8 +39,9 @@ from tests.webserver import Reply, Request
 from tidings.pipeline.executor import LocalExecutor
 from tidings.pipeline.ingest import IngestJob
 from tidings.pipeline.process import ProcessJob
+from tidings.pipeline.rank import RANKER
 from tidings.pipeline.ray_executor import RayExecutor
-from tidings.store import Store
+from tidings.store import NewEvent, Store
 from tidings.store.sql import host_bucket
 from tidings.urls import host_of
 
@@ -254,3 +255,28 @@ def test_ingest_and_processing_on_the_cluster_match_local(
         on_ray = ProcessJob(twin, executor=executor, batch_size=4).run()
     assert on_ray.processed == 15 and on_ray.exact_duplicates == 1
     assert_same_analyses(snapshot(twin), snapshot(local))
+
+
+def test_retraining_on_the_cluster_stores_the_model_local_retraining_makes(
+    cluster: LocalRayCluster, stores: TestStores, tmp_path: Path
+) -> None:
+    warc = write_warc(tmp_path / "news.warc.gz", archive_pages(6))
+    trained: dict[str, tuple[int, bytes | None]] = {}
+    for name in ("local.db", "ray.db"):
+        store = stores.open(name)
+        asyncio.run(IngestJob(store).run([warc]))
+        ProcessJob(store).run()
+        ids = [a.id for a in store.list_articles(limit=10).items]
+        store.record_events(
+            [NewEvent("click", article_id=ids[i % 3], reader=f"r{i % 4}") for i in range(12)]
+            + [NewEvent("dwell", article_id=ids[0], reader="r0", data={"seconds": 80.0})]
+        )
+        if name == "local.db":
+            replayed = LocalExecutor().retrain(store, passes=2)
+        else:
+            with RayExecutor(stores.url(name), address=cluster.address, workers=1) as executor:
+                replayed = executor.retrain(store, passes=2)
+        trained[name] = (replayed, store.load_model(RANKER))
+    assert trained["ray.db"][0] == trained["local.db"][0] > 0
+    assert trained["ray.db"][1] is not None
+    assert trained["ray.db"][1] == trained["local.db"][1]  # the same replay, the same model

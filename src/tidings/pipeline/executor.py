@@ -11,7 +11,9 @@ one setting (``TIDINGS_EXECUTOR=local|ray``):
 - language processing: the per-article, pure half (fingerprints, then embeddings and
   annotations) here, or in chunks on the workers; what depends on order (near-duplicate
   folding, story clustering, the store writes) stays with ``ProcessJob`` in this
-  process, so the result is the same.
+  process, so the result is the same;
+- model training (``tidings retrain``: the ranker replayed over the whole event log)
+  here, or as one task on a worker, away from the serving machines.
 
 A worker opens its own store from the database URL; nothing but URLs, settings and
 records travels to it. Every store write is idempotent, so a part re-run after its
@@ -32,6 +34,7 @@ from tidings.nlp.analyze import Analyzer, ArticleText, Enrichment, Fingerprint
 from tidings.pipeline.crawl import CrawlJob, CrawlStats
 from tidings.pipeline.crawl import ProgressCallback as CrawlProgress
 from tidings.pipeline.ingest import IngestJob, IngestStats
+from tidings.pipeline.rank import retrain_ranking
 from tidings.store import Store
 
 IngestProgress = Callable[[IngestStats], None]
@@ -72,6 +75,11 @@ class Executor(abc.ABC):
         """The pages of the WARC archives at ``paths``, extracted into ``store``."""
 
     @abc.abstractmethod
+    def retrain(self, store: Store, *, passes: int) -> int:
+        """Retrain the feed ranker from ``store``'s whole event log and store it (see
+        ``pipeline.rank.retrain_ranking``); returns the events replayed."""
+
+    @abc.abstractmethod
     def fingerprints(self, analyzer: Analyzer, items: Sequence[ArticleText]) -> list[Fingerprint]:
         """``analyzer.fingerprint`` of every item, in order."""
 
@@ -99,6 +107,9 @@ class LocalExecutor(Executor):
         self, store: Store, paths: Sequence[Path], *, on_progress: IngestProgress | None = None
     ) -> IngestStats:
         return asyncio.run(IngestJob(store, on_progress=on_progress).run(paths))
+
+    def retrain(self, store: Store, *, passes: int) -> int:
+        return retrain_ranking(store, passes=passes)[1]
 
     def fingerprints(self, analyzer: Analyzer, items: Sequence[ArticleText]) -> list[Fingerprint]:
         return [analyzer.fingerprint(item) for item in items]

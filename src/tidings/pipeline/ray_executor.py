@@ -105,11 +105,21 @@ class RayExecutor(Executor):
         self._ingest_share = ray.remote(**writes)(ray_tasks.ingest_share)
         self._fingerprint_chunk = ray.remote(max_retries=MAX_RETRIES)(ray_tasks.fingerprint_chunk)
         self._enrich_chunk = ray.remote(max_retries=MAX_RETRIES)(ray_tasks.enrich_chunk)
+        # the retrained model is stored by compare-and-set: a re-run stores it once
+        self._retrain = ray.remote(**writes)(ray_tasks.retrain)
         log.info("Ray executor: %d workers over %d CPUs", self.workers, self.cpus)
 
     def close(self) -> None:
         if self._connected_here and self._ray.is_initialized():
             self._ray.shutdown()
+
+    # --- training ----------------------------------------------------------------
+
+    def retrain(self, store: Store, *, passes: int) -> int:
+        """The whole replay as one task on a worker (the model is one sequential pass
+        over the log; what it frees is the machine that asked for it)."""
+        replayed: int = self._ray.get(self._retrain.remote(self.database_url, passes))
+        return replayed
 
     # --- crawl -----------------------------------------------------------------
 

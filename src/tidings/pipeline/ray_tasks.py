@@ -21,6 +21,7 @@ from tidings.nlp.analyze import Analyzer, ArticleText, Enrichment, Fingerprint
 from tidings.nlp.embed import Embedder
 from tidings.pipeline.crawl import CrawlJob, CrawlStats
 from tidings.pipeline.ingest import IngestJob, IngestStats
+from tidings.pipeline.rank import retrain_ranking
 from tidings.store import open_store
 
 
@@ -54,6 +55,15 @@ def ingest_share(database_url: str, paths: Sequence[Path], share: tuple[int, int
     store = open_store(database_url)
     try:
         return asyncio.run(IngestJob(store, share=share).run(paths))
+    finally:
+        store.close()
+
+
+def retrain(database_url: str, passes: int) -> int:
+    """``retrain_ranking`` over the store at ``database_url``: events replayed."""
+    store = open_store(database_url)
+    try:
+        return retrain_ranking(store, passes=passes)[1]
     finally:
         store.close()
 
