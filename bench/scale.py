@@ -21,6 +21,9 @@ that calls them with other database URLs or executors.
   worker) under ``--feed-rate`` feed requests a second for ``--feed-seconds``.
 - ``event-writes``: event batches (a feed page's 30 impressions) appended by four
   threads for ``--write-seconds``, on each engine: the serial-write ceiling.
+- ``faults``: the corpus ingested on 2 Ray workers while one worker is SIGKILLed, and
+  by ``tidings ingest`` into PostgreSQL while the server restarts: pages, articles
+  stored, lost, stored twice.
 
 PostgreSQL sections use ``--postgresql`` (a server URL whose account may create
 databases), else start one on port 54330 with ``scripts/postgres`` (fsync on,
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -383,11 +387,138 @@ def event_writes(args: argparse.Namespace, work: Path) -> Table:
     return ["engine", "batches of 30/s (4 writers)", "events/s"], rows
 
 
+def _processes_named(prefix: str) -> list[int]:
+    """Pids of live processes whose command line starts with ``prefix``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if command.startswith(prefix) and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _stored(url: str) -> tuple[int, set[str]]:
+    """(article rows, their URLs) of a store; (0, {}) while it is unreachable."""
+    from tidings.errors import StoreError
+
+    try:
+        store = open_store(url)
+    except StoreError:
+        return 0, set()
+    try:
+        rows = store.count_articles(include_duplicates=True)
+        urls = {a.url for a in store.list_articles(include_duplicates=True, limit=100_000).items}
+        return rows, urls
+    except StoreError:
+        return 0, set()
+    finally:
+        store.close()
+
+
+def faults(args: argparse.Namespace, work: Path) -> Table:
+    """Articles lost or stored twice when (1) a Ray worker is SIGKILLed mid-ingest and
+    (2) the PostgreSQL server restarts mid-ingest (``tidings ingest`` in a process)."""
+    import threading
+
+    import ray
+
+    from tidings.pipeline.ray_executor import RayExecutor
+
+    warc = build_corpus(args.articles, work / "corpus")
+    # what an undisturbed ingest stores: the reference for lost and doubled articles
+    baseline = str(work / "baseline.db")
+    LocalExecutor().ingest(open_store(baseline), [warc])
+    expected_rows, expected = _stored(baseline)
+    rows = []
+
+    def row(fault: str, times: int, url: str) -> list[str]:
+        stored, urls = _stored(url)
+        return [
+            fault,
+            str(times),
+            str(expected_rows),
+            str(stored),
+            str(len(expected - urls)),
+            str(stored - len(urls)),
+        ]
+
+    # (1) a Ray worker killed while the ingest runs: its share is re-run
+    url = str(work / "ray-kill.db")
+    killed: list[int] = []
+
+    def kill_one_worker() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not killed:
+            if _stored(url)[0] >= expected_rows // 5:
+                pids = _processes_named("ray::ingest-")
+                if pids:
+                    os.kill(pids[0], 9)
+                    killed.append(pids[0])
+            time.sleep(0.1)
+
+    ray.init(address="local", num_cpus=2, logging_level=logging.WARNING)
+    try:
+        open_store(url).close()
+        killer = threading.Thread(target=kill_one_worker)
+        killer.start()
+        with RayExecutor(url, workers=2) as executor:
+            executor.ingest(open_store(url), [warc])
+        killer.join()
+    finally:
+        ray.shutdown()
+    rows.append(row("Ray worker SIGKILLed mid-ingest (2 workers)", len(killed), url))
+
+    # (2) the database server restarted while `tidings ingest` runs
+    script = Path(__file__).resolve().parents[1] / "scripts" / "postgres"
+    folder = tempfile.mkdtemp(prefix="tidings-pg-faults-")
+    env = {
+        **os.environ,
+        "TIDINGS_PG_DURABLE": "1",
+        "TIDINGS_PG_DIR": folder,
+        "TIDINGS_PG_PORT": "54331",
+    }
+    admin = subprocess.run(
+        ["bash", str(script), "start"], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    restarts = 0
+    try:
+        url = _fresh_database(admin, "faults")
+        command = [sys.executable, "-m", "tidings", "--data-dir", str(work / "data")]
+        job = subprocess.Popen(
+            [*command, "ingest", str(warc), "--no-process"],
+            env={**os.environ, "TIDINGS_DATABASE_URL": url, "TIDINGS_LOG_LEVEL": "WARNING"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while job.poll() is None and _stored(url)[0] < expected_rows // 3:
+            time.sleep(0.1)
+        if job.poll() is None:
+            subprocess.run(["bash", str(script), "restart"], env=env, check=True)
+            restarts = 1
+        _, err = job.communicate(timeout=600)
+        retried = err.count("store unavailable while saving")
+        fault = f"PostgreSQL restarted mid-ingest (exit {job.returncode}, {retried} pages retried)"
+        rows.append(row(fault, restarts, url))
+    finally:
+        subprocess.run(["bash", str(script), "stop"], env=env, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+    headers = ["fault", "times", "articles expected", "articles stored", "lost", "stored twice"]
+    return headers, rows
+
+
 SECTIONS: dict[str, tuple[str, Callable[[argparse.Namespace, Path], Table]]] = {
     "processing": ("Processing throughput (ingest + language stage)", processing_throughput),
     "ingest-stores": ("Ingest path: SQLite vs PostgreSQL (local executor)", ingest_stores),
     "feed-stores": ("Feed path: SQLite vs PostgreSQL (one server process)", feed_stores),
     "event-writes": ("Serial writes: event batches appended a second", event_writes),
+    "faults": ("Faults mid-ingest: nothing lost, nothing twice", faults),
 }
 
 
