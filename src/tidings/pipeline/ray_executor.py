@@ -98,6 +98,14 @@ class RayExecutor(Executor):
         self.cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.workers = workers if workers > 0 else self.cpus
         self.database_url = shared_database_url(database_url)
+        machines = {n.get("NodeManagerAddress") for n in ray.nodes() if n.get("Alive")}
+        if len(machines) > 1 and "://" not in self.database_url:
+            self.close()
+            raise ConfigError(
+                f"a Ray cluster of {len(machines)} machines cannot share the SQLite file "
+                f"{self.database_url}: use PostgreSQL (TIDINGS_DATABASE_URL=postgresql://…; "
+                "tidings store copy moves the data over)"
+            )
         #: What each worker did in the last crawl, round after round.
         self.crawl_parts: list[CrawlPart] = []
         writes = {"max_retries": MAX_RETRIES, "retry_exceptions": [StoreError]}

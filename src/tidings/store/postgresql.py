@@ -30,14 +30,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from tidings.errors import MigrationError, StoreError
+from tidings.errors import StoreError
 from tidings.store import postgresql_search as _search
-from tidings.store.migrations import MIGRATIONS, statements
+from tidings.store.migrations import Migration
 from tidings.store.postgresql_connection import PgConnection, postgresql_ddl
 from tidings.store.search_text import SearchRows
 from tidings.store.sql import SQLStore
 from tidings.store.sql_types import Connection
-from tidings.timestamps import utcnow_iso
 
 log = logging.getLogger(__name__)
 
@@ -131,30 +130,12 @@ class PostgreSQLStore(SQLStore):
 
     # --- schema ----------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            applied = {int(row[0]) for row in conn.execute("SELECT version FROM schema_migrations")}
-            known = {m.version for m in MIGRATIONS}
-            if applied - known:
-                raise MigrationError(
-                    f"database {self.display_url} has migrations {sorted(applied - known)} "
-                    "unknown to this version of Tidings"
-                )
-            for migration in MIGRATIONS:
-                if migration.version in applied:
-                    continue
-                log.info("applying migration %d: %s", migration.version, migration.name)
-                sql = migration.postgresql or postgresql_ddl(migration.sql)
-                for statement in statements(sql):
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, utcnow_iso()),
-                )
+    def _migration_sql(self, migration: Migration) -> str:
+        return migration.postgresql or postgresql_ddl(migration.sql)
+
+    @property
+    def _label(self) -> str:
+        return self.display_url
 
     def _after_copy(self, tables: Sequence[str]) -> None:
         """Move each identity column's sequence past the ids copied in."""

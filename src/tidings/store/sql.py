@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from tidings.errors import NotFoundError
+from tidings.errors import MigrationError, NotFoundError
 from tidings.records import (
     Account,
     ArticleAnalysis,
@@ -61,6 +61,7 @@ from tidings.store.base import (
     SearchPage,
     Store,
 )
+from tidings.store.migrations import MIGRATIONS, Migration, statements
 from tidings.store.search_text import SearchRows, parse_snippet
 from tidings.store.sql_types import Connection, Row
 from tidings.timestamps import utc_iso, utcnow_iso
@@ -98,8 +99,13 @@ class SQLStore(Store):
         lock the rows they change, so crawl workers run side by side."""
 
     @abc.abstractmethod
-    def _migrate(self) -> None:
-        """Apply the migrations not applied yet (``tidings.store.migrations``)."""
+    def _migration_sql(self, migration: Migration) -> str:
+        """A migration's SQL in this engine's words."""
+
+    @property
+    @abc.abstractmethod
+    def _label(self) -> str:
+        """The database, as messages name it (never with a password)."""
 
     @abc.abstractmethod
     def _index_for_search(self, conn: Connection, article_ids: Sequence[int]) -> None:
@@ -115,6 +121,32 @@ class SQLStore(Store):
         store assigns next come after them (SQLite needs nothing: it takes max + 1)."""
 
     # --- schema --------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Apply the migrations not applied yet (``tidings.store.migrations``), all in one
+        transaction (a crash mid-way applies none)."""
+        with self._tx() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = {int(row[0]) for row in conn.execute("SELECT version FROM schema_migrations")}
+            known = {m.version for m in MIGRATIONS}
+            if applied - known:
+                raise MigrationError(
+                    f"database {self._label} has migrations {sorted(applied - known)} "
+                    "unknown to this version of Tidings"
+                )
+            for migration in MIGRATIONS:
+                if migration.version in applied:
+                    continue
+                log.info("applying migration %d: %s", migration.version, migration.name)
+                for statement in statements(self._migration_sql(migration)):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, utcnow_iso()),
+                )
 
     def _fill_host_buckets(self) -> None:
         """Give URLs added before migration 9 their host's bucket (one query when none is

@@ -18,13 +18,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from tidings.errors import MigrationError, StoreError
+from tidings.errors import StoreError
 from tidings.store import sqlite_search as _search
-from tidings.store.migrations import MIGRATIONS, statements
+from tidings.store.migrations import Migration
 from tidings.store.search_text import SearchRows
 from tidings.store.sql import SQLStore
 from tidings.store.sql_types import Connection
-from tidings.timestamps import utcnow_iso
 
 log = logging.getLogger(__name__)
 
@@ -99,29 +98,12 @@ class SQLiteStore(SQLStore):
 
     # --- schema ----------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            known = {m.version for m in MIGRATIONS}
-            if applied - known:
-                raise MigrationError(
-                    f"database {self.path} has migrations {sorted(applied - known)} "
-                    "unknown to this version of Tidings"
-                )
-            for migration in MIGRATIONS:
-                if migration.version in applied:
-                    continue
-                log.info("applying migration %d: %s", migration.version, migration.name)
-                for statement in statements(migration.sql):
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, utcnow_iso()),
-                )
+    def _migration_sql(self, migration: Migration) -> str:
+        return migration.sql
+
+    @property
+    def _label(self) -> str:
+        return str(self.path)
 
     # --- search ----------------------------------------------------------------
 
