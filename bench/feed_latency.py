@@ -259,6 +259,42 @@ class Load:
     event_latencies: list[float] = field(default_factory=list)
     events_sent: int = 0
     last_page: dict[str, list[int]] = field(default_factory=dict)
+    #: (seconds into the load, resident memory of the server's processes in MiB)
+    memory: list[tuple[float, float]] = field(default_factory=list)
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants (MiB), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for member in tree:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+async def _sample_memory(load: Load, pid: int, start: float, seconds: float) -> None:
+    while (now := time.perf_counter() - start) <= seconds:
+        load.memory.append((now, tree_rss_mib(pid)))
+        await asyncio.sleep(min(10.0, max(1.0, seconds / 60)))
 
 
 async def _feed(client: httpx.AsyncClient, load: Load, reader: str, planned: float) -> None:
@@ -296,8 +332,16 @@ async def _events(client: httpx.AsyncClient, load: Load, reader: str, planned: f
     load.event_latencies.append(time.perf_counter() - planned)
 
 
-async def drive(base: str, readers: int, rate: float, event_rate: float, seconds: float) -> Load:
-    """Open-loop Poisson arrivals of feed requests and event batches."""
+async def drive(
+    base: str,
+    readers: int,
+    rate: float,
+    event_rate: float,
+    seconds: float,
+    server_pid: int | None = None,
+) -> Load:
+    """Open-loop Poisson arrivals of feed requests and event batches (and, given the
+    server's pid, its memory sampled every few seconds)."""
     load = Load()
     rng = random.Random(7)
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
@@ -314,6 +358,8 @@ async def drive(base: str, readers: int, rate: float, event_rate: float, seconds
             t += rng.expovariate(event_rate)
             plans.append((t, "events"))
         plans.sort()
+        if server_pid is not None:
+            tasks.append(asyncio.create_task(_sample_memory(load, server_pid, start, seconds)))
         for offset, kind in plans:
             planned = start + offset
             delay = planned - time.perf_counter()
@@ -341,12 +387,19 @@ def _copy_store(source: Path, target: Path) -> None:
         dst.close()
 
 
-def count_events(url: str) -> int:
+def count_events(url: str, kinds: tuple[str, ...] = ()) -> int:
+    """Events in the store at ``url`` (of these kinds only, if given)."""
     store = open_store(url)
     try:
-        return store.count_events()
+        if not kinds:
+            return store.count_events()
+        return sum(store.count_events(kind) for kind in kinds)
     finally:
         store.close()
+
+
+#: What the load's event batches send (impressions are written by the feed itself).
+FEEDBACK = ("click", "dwell")
 
 
 def serve_and_load(
@@ -360,8 +413,10 @@ def serve_and_load(
     seconds: float,
 ) -> tuple[Load, int]:
     """Serve ``url`` with ``workers`` processes, warm them up, drive the load: the load's
-    record and the number of events the store gained meanwhile."""
+    record, the events the store gained meanwhile, and of those the clicks and dwell
+    times (which must be exactly what the load sent)."""
     before = count_events(url)
+    feedback_before = count_events(url, FEEDBACK)
     process, base = start_server(url, data_dir, workers)
     try:
         # warm-up: every worker loads its candidate pool, model and neighbour index at
@@ -380,14 +435,14 @@ def serve_and_load(
             fast = fast + 1 if time.perf_counter() - began < 0.25 else 0
             time.sleep(0.05 if fast else 1.0)
         print(f"warm-up (pools, models, indexes loaded): {time.perf_counter() - warm:.0f} s")
-        load = asyncio.run(drive(base, readers, rate, event_rate, seconds))
+        load = asyncio.run(drive(base, readers, rate, event_rate, seconds, process.pid))
     finally:
         process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-    return load, count_events(url) - before
+    return load, count_events(url) - before, count_events(url, FEEDBACK) - feedback_before
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -446,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"store copied for this run in {time.perf_counter() - copied:.0f} s")
         url = str(path)
     try:
-        load, stored = serve_and_load(
+        load, stored, feedback = serve_and_load(
             url,
             run_dir,
             workers=args.workers,
@@ -468,12 +523,26 @@ def main(argv: list[str] | None = None) -> int:
         f"{percentile_ms(load.event_latencies, 99):.1f} ms |"
     )
     print(f"| errors | {json.dumps(load.errors) if load.errors else 'none'} |")
+    if load.memory:
+        first, last = load.memory[0][1], load.memory[-1][1]
+        peak = max(m for _, m in load.memory)
+        print(
+            f"| server memory (RSS, all processes) | {first:.0f} MiB at the start, "
+            f"{last:.0f} MiB at the end, {peak:.0f} MiB at most |"
+        )
+        step = max(1, len(load.memory) // 10)
+        series = ", ".join(f"{t:.0f}s {m:.0f}" for t, m in load.memory[::step])
+        print(f"| memory over the run (s MiB) | {series} |")
     expected = served * 30 + load.events_sent + 1 * 30
     print(
         f"| events stored during the run | {stored:,} "
         f"(pages x items + events sent ≈ {expected:,}) |"
     )
-    return 0 if not load.errors else 1
+    print(
+        f"| clicks and dwell times sent / stored | {load.events_sent:,} / {feedback:,}"
+        f"{' (all stored)' if feedback == load.events_sent else ' (MISMATCH)'} |"
+    )
+    return 0 if not load.errors and feedback == load.events_sent else 1
 
 
 if __name__ == "__main__":

@@ -296,7 +296,7 @@ def feed_stores(args: argparse.Namespace, work: Path) -> Table:
         )
         url = url or str(seeded.path)
         applied, learn_seconds = feed_latency.learn(url)
-        load, stored = feed_latency.serve_and_load(
+        load, stored, _ = feed_latency.serve_and_load(
             url,
             folder,
             workers=1,

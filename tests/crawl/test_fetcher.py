@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import itertools
+import time
+import tracemalloc
+from collections.abc import Iterator
 
+import brotli
 import pytest
 
 from tests.webserver import Reply, TestWeb
@@ -26,6 +31,67 @@ async def test_gzip_bomb_stops_at_the_decoded_size_cap() -> None:
         async with Fetcher(SETTINGS) as fetcher:
             with pytest.raises(TooLargeError):
                 await fetcher.fetch(web.url("/bomb"))
+
+
+async def test_brotli_bomb_stops_at_the_decoded_size_cap() -> None:
+    bomb = brotli.compress(b"\0" * (20 * 1024 * 1024))  # 20 MB that packs to a few KB
+    assert len(bomb) < 100_000
+    with TestWeb() as web:
+        web.page("/bomb", bomb, headers={"Content-Encoding": "br"})
+        async with Fetcher(SETTINGS) as fetcher:
+            with pytest.raises(TooLargeError):
+                await fetcher.fetch(web.url("/bomb"))
+
+
+CHUNK = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>\n"
+
+
+def counted(chunks: Iterator[bytes], sent: list[int]) -> Iterator[bytes]:
+    for chunk in chunks:
+        sent.append(len(chunk))
+        yield chunk
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_a_100_mb_page_is_cut_at_the_cap_in_bounded_time_and_memory(
+    declared: bool,
+) -> None:
+    """100 MB of HTML, announced or not: the fetch stops at the 10 MB default cap,
+    having read about that much, in seconds, holding about that much."""
+    size = 100 * 1024 * 1024
+    sent: list[int] = []
+    settings = CrawlSettings().allowing("127.0.0.0/8")  # the default 10 MB cap
+    with TestWeb() as web:
+        headers = {"Content-Length": str(size)} if declared else {}
+        web.route(
+            "/huge",
+            lambda r: Reply(
+                body=counted(itertools.repeat(CHUNK, size // len(CHUNK)), sent),
+                headers=headers,
+            ),
+        )
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            async with Fetcher(settings) as fetcher:
+                with pytest.raises(TooLargeError):
+                    await fetcher.fetch(web.url("/huge"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert time.monotonic() - started < 30
+    assert peak < 64 * 1024 * 1024  # not the 100 MB body
+    # it stopped reading (an announced size is refused before the body is read), so
+    # the server never got to send the rest
+    assert sum(sent) < (settings.max_bytes if declared else 3 * settings.max_bytes)
+
+
+async def test_an_endless_chunked_body_is_cut() -> None:
+    with TestWeb() as web:
+        web.route("/endless", lambda r: Reply(body=itertools.repeat(CHUNK)))
+        async with Fetcher(SETTINGS) as fetcher:
+            with pytest.raises(TooLargeError):
+                await fetcher.fetch(web.url("/endless"))
 
 
 async def test_redirect_chain_is_followed_up_to_the_limit() -> None:
