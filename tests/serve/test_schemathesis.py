@@ -44,6 +44,48 @@ def test_no_input_the_schema_allows_is_a_server_error(
     assert "generated" in run.stdout
 
 
+def test_no_input_is_a_server_error_for_a_logged_in_reader_with_accounts(
+    store: Store, analysed: Analysed, tmp_path: Path
+) -> None:
+    """The same on an instance with accounts, as a logged-in (non-admin) reader: the
+    API answers as that reader, 403 for others' data, never a server error."""
+    from tests.serve.test_login import PASSWORD, log_in
+    from tidings.serve import accounts, serve_in_background
+
+    accounts.create_account(store, "alice", PASSWORD, is_admin=False)
+    accounts.create_account(store, "bob", PASSWORD + "!")
+    with serve_in_background(store, auth="accounts") as server:
+        with httpx.Client(base_url=server.url) as client:
+            assert log_in(client, "alice", PASSWORD).status_code == 303
+            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+            assert client.get("/api/v1/feed").status_code == 200  # logged in
+        run = subprocess.run(
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{server.url}/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--header",
+                f"Cookie: {cookie}",
+                "--max-examples",
+                "15",
+                "--seed",
+                "11",
+                "--workers",
+                "1",
+                "--no-color",
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=280,
+            cwd=tmp_path,
+        )
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "generated" in run.stdout
+
+
 def test_what_schemathesis_found(client: httpx.Client, corpus: Corpus, store: Store) -> None:
     # ids past SQLite's 64-bit range were a 500 (OverflowError in the driver)
     huge = 2**70

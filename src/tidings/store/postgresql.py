@@ -10,10 +10,11 @@ claim side by side. Named locks (one language-processing job at a time) are
 session-level advisory locks, released when the holding process's connection ends,
 however it ends.
 
-A connection lost (a server restart, a failover) is replaced on the next call, after
-waiting up to ``reconnect_wait`` seconds for the server to come back; the
-transaction that was in flight fails with :class:`~tidings.errors.StoreError` and
-wrote nothing, so the caller may run it again.
+A connection lost (a server restart, a failover) is replaced, after waiting up to
+``reconnect_wait`` seconds for the server to come back: a read is simply run again
+on the new connection; a write transaction that was in flight fails with
+:class:`~tidings.errors.StoreUnavailable` and wrote nothing (or only its answer was
+lost), so the caller may run it again: the pipeline does, for a page's writes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import hashlib
 import logging
 import re
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,14 +71,7 @@ class PostgreSQLStore(SQLStore):
     # --- connections -----------------------------------------------------------
 
     def _connect(self) -> PgConnection:
-        deadline = time.monotonic() + self.reconnect_wait
-        while True:
-            try:
-                return PgConnection(self.url)
-            except psycopg.OperationalError as exc:
-                if time.monotonic() >= deadline:
-                    raise StoreError(f"cannot connect to {self.display_url}: {exc}") from exc
-                time.sleep(0.5)
+        return PgConnection(self.url, reconnect_wait=self.reconnect_wait, label=self.display_url)
 
     def _conn(self) -> PgConnection:
         conn: PgConnection | None = getattr(self._local, "conn", None)
@@ -105,7 +98,7 @@ class PostgreSQLStore(SQLStore):
         """A write transaction; ``serial`` ones wait for the other serial writers."""
         conn = self._conn()
         try:
-            with conn.raw.transaction():
+            with conn.transaction():
                 if serial:
                     conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
                 yield conn

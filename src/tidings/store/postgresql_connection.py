@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -165,22 +167,61 @@ def _multi_row_insert(sql: str) -> tuple[str, str, str] | None:
 
 
 class PgConnection:
-    """One psycopg connection (autocommit: a transaction is begun explicitly)."""
+    """One psycopg connection (autocommit: a transaction is begun explicitly).
 
-    def __init__(self, url: str, *, connect_timeout: float = 10.0) -> None:
-        self.raw: psycopg.Connection[PgRow] = psycopg.connect(
-            url, autocommit=True, row_factory=_pg_row, connect_timeout=int(connect_timeout)
-        )
-        self.raw.adapters.register_dumper(bool, _BoolAsInt)
-        self.raw.adapters.register_dumper(str, _TextWithoutNul)
-        self.raw.adapters.register_loader("numeric", _NumericAsNumber)
+    Opening waits up to ``reconnect_wait`` seconds for the server. A read outside any
+    transaction that finds the connection gone (a server restart) is run once more on
+    a new connection: it wrote nothing, so nothing can happen twice. Inside a
+    transaction the failure is raised (:class:`StoreUnavailable`): the caller decides.
+    """
+
+    def __init__(self, url: str, *, reconnect_wait: float = 30.0, label: str = "") -> None:
+        self.url = url
+        self.reconnect_wait = reconnect_wait
+        self.label = label or "the database"
+        self.in_transaction = False
+        self.raw: psycopg.Connection[PgRow] = self._open()
+
+    def _open(self) -> psycopg.Connection[PgRow]:
+        deadline = time.monotonic() + self.reconnect_wait
+        while True:
+            try:
+                raw = psycopg.connect(
+                    self.url, autocommit=True, row_factory=_pg_row, connect_timeout=10
+                )
+            except psycopg.OperationalError as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreUnavailable(f"cannot connect to {self.label}: {exc}") from exc
+                time.sleep(0.5)
+                continue
+            raw.adapters.register_dumper(bool, _BoolAsInt)
+            raw.adapters.register_dumper(str, _TextWithoutNul)
+            raw.adapters.register_loader("numeric", _NumericAsNumber)
+            return raw
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.in_transaction = True
+        try:
+            with self.raw.transaction():
+                yield
+        finally:
+            self.in_transaction = False
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> PgCursor:
         cursor = self.raw.cursor()
         try:
             cursor.execute(translate(sql), tuple(parameters))
         except psycopg.OperationalError as exc:
-            raise self.failure(exc) from exc
+            if not (self.broken and not self.in_transaction):
+                raise self.failure(exc) from exc
+            self.raw.close()
+            self.raw = self._open()  # the server restarted: read again on a new connection
+            cursor = self.raw.cursor()
+            try:
+                cursor.execute(translate(sql), tuple(parameters))
+            except psycopg.OperationalError as again:
+                raise self.failure(again) from again
         return PgCursor(cursor)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
