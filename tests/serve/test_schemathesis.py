@@ -16,20 +16,22 @@ from tidings.store import Store
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
 
-def test_no_input_the_schema_allows_is_a_server_error(
-    server: RunningServer, analysed: Analysed, tmp_path: Path
-) -> None:
-    run = subprocess.run(
+def run_schemathesis(
+    url: str, folder: Path, *options: str, examples: int, seed: int
+) -> subprocess.CompletedProcess[str]:
+    """``schemathesis run`` against ``url``'s schema, failing on any server error."""
+    return subprocess.run(
         [
             str(SCHEMATHESIS),
             "run",
-            f"{server.url}/openapi.json",
+            f"{url}/openapi.json",
             "--checks",
             "not_a_server_error",
+            *options,
             "--max-examples",
-            "25",
+            str(examples),
             "--seed",
-            "7",
+            str(seed),
             "--workers",
             "1",
             "--no-color",
@@ -38,8 +40,14 @@ def test_no_input_the_schema_allows_is_a_server_error(
         capture_output=True,
         text=True,
         timeout=280,
-        cwd=tmp_path,
+        cwd=folder,
     )
+
+
+def test_no_input_the_schema_allows_is_a_server_error(
+    server: RunningServer, analysed: Analysed, tmp_path: Path
+) -> None:
+    run = run_schemathesis(server.url, tmp_path, examples=25, seed=7)
     assert run.returncode == 0, run.stdout[-4000:]
     assert "generated" in run.stdout
 
@@ -59,28 +67,8 @@ def test_no_input_is_a_server_error_for_a_logged_in_reader_with_accounts(
             assert log_in(client, "alice", PASSWORD).status_code == 303
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
             assert client.get("/api/v1/feed").status_code == 200  # logged in
-        run = subprocess.run(
-            [
-                str(SCHEMATHESIS),
-                "run",
-                f"{server.url}/openapi.json",
-                "--checks",
-                "not_a_server_error",
-                "--header",
-                f"Cookie: {cookie}",
-                "--max-examples",
-                "15",
-                "--seed",
-                "11",
-                "--workers",
-                "1",
-                "--no-color",
-            ],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=280,
-            cwd=tmp_path,
+        run = run_schemathesis(
+            server.url, tmp_path, "--header", f"Cookie: {cookie}", examples=15, seed=11
         )
     assert run.returncode == 0, run.stdout[-4000:]
     assert "generated" in run.stdout
