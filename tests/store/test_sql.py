@@ -212,3 +212,24 @@ def test_analyses_stories_and_near_duplicates_persist(stores: TestStores) -> Non
     assert [a.id for a in reopened.duplicates_of(ids[0])] == [ids[2]]
     reopened.save_analyses([], removed_stories=[7])
     assert reopened.count_stories() == 0 and reopened.story_of(ids[0]) is None
+
+
+def test_connections_of_threads_that_ended_are_closed(stores: TestStores) -> None:
+    """The server's worker threads come and go: a store must not keep a connection
+    for every thread it ever served (a load test showed them piling up)."""
+    import threading
+
+    store = stores.open()
+    store.count_articles()
+    for _ in range(3):
+        threads = [threading.Thread(target=store.count_articles) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    # one more thread: opening its connection closes those of the 30 that ended
+    last = threading.Thread(target=store.count_articles)
+    last.start()
+    last.join()
+    assert len(store._connections) <= 2  # type: ignore[attr-defined]  # this one + the last
+    assert store.count_articles() == 0  # this thread's connection still works

@@ -32,6 +32,7 @@ import psycopg
 
 from tidings.errors import StoreError
 from tidings.store import postgresql_search as _search
+from tidings.store.connections import PerThread
 from tidings.store.migrations import Migration
 from tidings.store.postgresql_connection import PgConnection, postgresql_ddl
 from tidings.store.search_text import SearchRows
@@ -50,8 +51,7 @@ class PostgreSQLStore(SQLStore):
     def __init__(self, url: str, *, reconnect_wait: float = 30.0) -> None:
         self.url = url
         self.reconnect_wait = reconnect_wait
-        self._local = threading.local()
-        self._connections: list[PgConnection] = []
+        self._connections = PerThread(self._connect, PgConnection.close)
         self._lock = threading.Lock()
         #: lock name -> the connection holding its session-level advisory lock
         self._held: dict[str, PgConnection] = {}
@@ -74,24 +74,11 @@ class PostgreSQLStore(SQLStore):
         return PgConnection(self.url, reconnect_wait=self.reconnect_wait, label=self.display_url)
 
     def _conn(self) -> PgConnection:
-        conn: PgConnection | None = getattr(self._local, "conn", None)
+        conn = self._connections.get()
         if conn is not None and conn.broken:
-            self._forget(conn)
+            self._connections.forget(conn)
             conn = None
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
-
-    def _forget(self, conn: PgConnection) -> None:
-        with self._lock:
-            if conn in self._connections:
-                self._connections.remove(conn)
-        conn.close()
-        if getattr(self._local, "conn", None) is conn:
-            self._local.conn = None
+        return conn or self._connections.open()
 
     @contextmanager
     def _tx(self, *, serial: bool = True) -> Iterator[PgConnection]:
@@ -104,22 +91,21 @@ class PostgreSQLStore(SQLStore):
                 yield conn
         except StoreError:
             if conn.broken:
-                self._forget(conn)
+                self._connections.forget(conn)
             raise
         except psycopg.OperationalError as exc:  # from BEGIN, COMMIT or ROLLBACK
             if conn.broken:
-                self._forget(conn)
+                self._connections.forget(conn)
             raise conn.failure(exc) from exc
         except psycopg.errors.ReadOnlySqlTransaction as exc:  # a standby, read-only
             raise StoreError(f"cannot write {self.display_url}: {exc}") from exc
 
     def close(self) -> None:
+        self._connections.close_all()
         with self._lock:
-            for conn in [*self._connections, *self._held.values()]:
+            for conn in self._held.values():
                 conn.close()
-            self._connections.clear()
             self._held.clear()
-        self._local = threading.local()
 
     # --- schema ----------------------------------------------------------------
 

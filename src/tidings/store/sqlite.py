@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tidings.errors import StoreError
 from tidings.store import sqlite_search as _search
+from tidings.store.connections import PerThread
 from tidings.store.migrations import Migration
 from tidings.store.search_text import SearchRows
 from tidings.store.sql import SQLStore
@@ -33,8 +34,7 @@ class SQLiteStore(SQLStore):
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections = PerThread(self._connect, sqlite3.Connection.close)
         self._lock = threading.Lock()
         #: lock name -> open file descriptor holding its ``flock``
         self._held: dict[str, int] = {}
@@ -43,22 +43,20 @@ class SQLiteStore(SQLStore):
     # --- connections -----------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(
-                    self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-                )
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+        return self._connections.get() or self._connections.open()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
         return conn
 
     @contextmanager
@@ -87,14 +85,11 @@ class SQLiteStore(SQLStore):
                 raise StoreError(f"cannot commit: {exc}") from exc
 
     def close(self) -> None:
+        self._connections.close_all()
         with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
             for fd in self._held.values():
                 os.close(fd)  # releases the flock
             self._held.clear()
-        self._local = threading.local()
 
     # --- schema ----------------------------------------------------------------
 
