@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 from tidings.errors import StoreError
-from tidings.store.sql import SQLStore
+from tidings.store.sql import SQLStore, quote_table
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def copy_store(
             f"{target.schema_version()}): open both with the same version of Tidings"
         )
     for table in _MUST_BE_EMPTY:
-        if target._conn().execute(f"SELECT 1 FROM {_name(table)} LIMIT 1").fetchone():
+        if target._conn().execute(f"SELECT 1 FROM {quote_table(table)} LIMIT 1").fetchone():
             raise StoreError(f"the target store is not empty (table {table} has rows)")
     copied: dict[str, int] = {}
     for table in TABLES:
@@ -75,14 +75,10 @@ def copy_store(
     return copied
 
 
-def _name(table: str) -> str:
-    return '"fetch"' if table == "fetch" else table
-
-
 def _copy_table(
     source: SQLStore, target: SQLStore, table: str, on_progress: Progress | None
 ) -> int:
-    cursor = source._conn().execute(f"SELECT * FROM {_name(table)}")
+    cursor = source._conn().execute(f"SELECT * FROM {quote_table(table)}")
     done = 0
     batch: list[tuple[object, ...]] = []
     columns: list[str] = []
@@ -113,7 +109,7 @@ def _insert(
     marks = ", ".join("?" * len(columns))
     with target._tx() as conn:
         conn.executemany(
-            f"INSERT INTO {_name(table)} ({', '.join(columns)}) VALUES ({marks})", rows
+            f"INSERT INTO {quote_table(table)} ({', '.join(columns)}) VALUES ({marks})", rows
         )
     return len(rows)
 

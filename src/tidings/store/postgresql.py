@@ -36,7 +36,7 @@ from tidings.store.connections import PerThread
 from tidings.store.migrations import Migration
 from tidings.store.postgresql_connection import PgConnection, postgresql_ddl
 from tidings.store.search_text import SearchRows
-from tidings.store.sql import SQLStore
+from tidings.store.sql import SQLStore, quote_table
 from tidings.store.sql_types import Connection
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class PostgreSQLStore(SQLStore):
                 )
             }
             for table in (t for t in tables if t in identities):
-                name = '"fetch"' if table == "fetch" else table
+                name = quote_table(table)
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 0) + 1,"
                     f" false) FROM {name}",

@@ -1021,6 +1021,12 @@ class SQLStore(Store):
 FILL_BATCH = 500
 
 
+def quote_table(table: str) -> str:
+    """A table name as an identifier both engines read (``fetch`` is a reserved word
+    in PostgreSQL)."""
+    return f'"{table}"'
+
+
 def host_bucket(host: str) -> int:
     """The frontier partition bucket of a host (stable across processes and versions)."""
     return zlib.crc32(host.encode("utf-8", "surrogatepass")) % 65536
