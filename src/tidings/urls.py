@@ -21,7 +21,10 @@ def canonical_url(url: str, base: str | None = None) -> str:
     """The canonical form of ``url`` (resolved against ``base``); raises InvalidURLError."""
     raw = url.strip()
     if base:
-        raw = urljoin(base, raw)
+        try:
+            raw = urljoin(base, raw)
+        except ValueError as exc:
+            raise InvalidURLError(raw, f"unparsable URL: {exc}") from exc
     if len(raw) > MAX_URL_LENGTH:
         raise InvalidURLError(raw[:100] + "…", "URL too long")
     try:
@@ -47,5 +50,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
 
 def host_of(url: str) -> str:
-    """The politeness key of a URL: lower-cased ``host[:port]``."""
-    return urlsplit(url).netloc.lower()
+    """The politeness key of a URL: lower-cased ``host[:port]``; ``""`` for a URL that
+    cannot be parsed (outlet names from pages and feeds reach here as well as URLs)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""

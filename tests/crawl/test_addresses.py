@@ -33,7 +33,33 @@ def test_internal_addresses_are_blocked(address: str) -> None:
     assert is_blocked(ipaddress.ip_address(address))
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111", "1.1.1.1"])
+@pytest.mark.parametrize(
+    ("address", "reaches"),
+    [
+        # found by fuzz/urls.py: 6to4 and NAT64 forms passed as public (is_global)
+        ("2002:c0a8:101::", "192.168.1.1"),
+        ("2002:a00:1::", "10.0.0.1"),
+        ("2002:7f00:1::", "127.0.0.1"),
+        ("64:ff9b::7f00:1", "127.0.0.1"),
+        ("64:ff9b::a9fe:a9fe", "169.254.169.254"),
+        ("64:ff9b::6440:1", "100.64.0.1"),
+    ],
+)
+def test_ipv6_forms_of_internal_ipv4_addresses_are_blocked(address: str, reaches: str) -> None:
+    assert is_blocked(ipaddress.ip_address(address))
+    allowed = (ipaddress.ip_network(reaches),)
+    assert not is_blocked(ipaddress.ip_address(address), allowed)
+
+
+def test_the_local_use_nat64_prefix_is_blocked() -> None:
+    # RFC 8215: a network's own translator, whatever IPv4 address sits inside
+    assert is_blocked(ipaddress.ip_address("64:ff9b:1::808:808"))
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["93.184.216.34", "2606:4700::1111", "1.1.1.1", "64:ff9b::808:808", "2002:808:808::"],
+)
 def test_public_addresses_are_allowed(address: str) -> None:
     assert not is_blocked(ipaddress.ip_address(address))
 

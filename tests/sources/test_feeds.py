@@ -392,3 +392,35 @@ def test_summary_keeps_words_of_adjacent_blocks_apart() -> None:
     )
     entry = parse_feed(body, "https://b.example/rss").entries[0]
     assert entry.summary == "First Second line bolder"
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x0b", "\x1f"])
+def test_a_control_character_after_a_block_in_html_text_is_not_a_crash(control: str) -> None:
+    # found by fuzz/sources.py: lxml refused the text put back after a </p>, and its
+    # ValueError escaped parse_feed
+    body = (
+        "<rss version='2.0'><channel><title>B</title><item><title>A</title><link>/a</link>"
+        f"<description><![CDATA[<p>one</p>{control}two]]></description>"
+        "</item></channel></rss>"
+    ).encode()
+    entry = parse_feed(body, "https://b.example/rss").entries[0]
+    assert entry.url == "https://b.example/a"
+    assert entry.summary == "one two"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<rss xmlns:a='http://x\xa0y/'><a:channel/></rss>",
+        # found by fuzz/sources.py
+        b"<rdf:RDF xmlns:rdf='http:/\xff\xff\xff\xff/www.w3.org/1999/02/22-rdf"
+        + b"\xb7" * 113
+        + b"-synpur\xff\xfel.org/rss/1.0/'><channel><title>R</title></channel><item>"
+        b"<title>I</title></item></rdf:RDF>",
+    ],
+)
+def test_a_namespace_feedparser_chokes_on_is_a_parse_error(body: bytes) -> None:
+    # feedparser's SAX handler raised ValueError ("too many values to unpack") on a
+    # namespace URI holding whitespace, and it escaped parse_feed
+    with pytest.raises(FeedParseError, match="feedparser failed"):
+        parse_feed(body, "https://b.example/rss")

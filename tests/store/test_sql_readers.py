@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.stores import TestStores
-from tidings.records import ReaderProfile
+from tidings.records import ArticleAnalysis, ArticleSaved, ExtractedArticle, ReaderProfile, Story
 from tidings.store import Store
 
 
@@ -85,3 +85,29 @@ def test_a_readers_region_and_the_clicks_of_each_region(store: Store) -> None:
         with pytest.raises(ValueError):
             store.set_region("ann", bad)
     assert store.regional_clicks(clicks_after="2000-01-01") == {}
+
+
+def test_an_outlet_named_like_a_broken_url_leaves_its_story_readable(store: Store) -> None:
+    # Found by fuzz/urls.py: host_of raised ValueError on "http://[::\x11]/", and a page's
+    # og:site_name (or a feed's title) reaches host_of as a story's outlet, so one
+    # hostile page broke the candidate pool of every reader.
+    hostile = "http://[::\x11]/"
+    ids = []
+    for number, site in enumerate([hostile, "https://News.Example/"]):
+        saved = store.save_article(
+            ExtractedArticle(None, None, f"T{number}", f"text {number}", site_name=site),
+            url=f"https://outlet{number}.example/a",
+            source_id=None,
+            fetch_id=None,
+            published_at="2026-11-20T08:00:00Z",
+            content_hash=f"hash:{number}",
+        )
+        assert isinstance(saved, ArticleSaved)
+        ids.append(saved.article_id)
+    when = "2026-11-20T08:00:00+00:00"
+    store.save_analyses(
+        [(ArticleAnalysis(article_id, "en", None, None, None), None) for article_id in ids],
+        stories=[Story(1, tuple(ids), ids[0], when, when, ("en",))],
+    )
+    found = store.stories_of_articles(ids)
+    assert found[ids[1]].outlets == (hostile, "news.example")

@@ -29,18 +29,41 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _ALWAYS_BLOCKED = (
     ipaddress.ip_network("100.64.0.0/10"),  # carrier-grade NAT, shared address space
     ipaddress.ip_network("192.0.0.0/24"),  # IETF protocol assignments
+    # NAT64's local-use prefix (RFC 8215): a network's own translator, the IPv4 address
+    # anywhere inside; not public, though Python 3.11's is_global says it is
+    ipaddress.ip_network("64:ff9b:1::/48"),
 )
+#: NAT64's well-known prefix (RFC 6052): a gateway forwards 64:ff9b::a.b.c.d to a.b.c.d.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def is_blocked(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> bool:
-    """True when the crawler must not connect to ``address``."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """True when the crawler must not connect to ``address``.
+
+    An IPv6 address that stands for an IPv4 one (IPv4-mapped, 6to4, NAT64) is judged
+    as that IPv4 address: ``is_global`` calls 2002:7f00:1:: and 64:ff9b::7f00:1
+    public, yet a 6to4 relay or NAT64 gateway delivers them to 127.0.0.1.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            address = embedded
     if any(address in network for network in allowed):
         return False
     if any(address in network for network in _ALWAYS_BLOCKED):
         return True
     return not address.is_global or address.is_multicast
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address that ``address`` is a form of, if it is one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 #: Resolves (host, port) to addresses: the system resolver unless a test gives another.

@@ -100,10 +100,16 @@ class RobotsCache:
         except FetchError as exc:
             log.warning("robots.txt unavailable (%s): %s", exc.code, robots_url)
             return _Entry(None, True, now + UNAVAILABLE_TTL)
-        text = response.body.decode("utf-8", errors="replace")
-        try:
-            rules = Protego.parse(text)
-        except Exception as exc:  # protego is lenient; garbage must still not stop a crawl
-            log.warning("unparsable robots.txt at %s (%s): treating as no rules", robots_url, exc)
-            rules = None
-        return _Entry(rules, False, now + self._settings.robots_ttl)
+        return _Entry(
+            parse_robots(response.body, robots_url), False, now + self._settings.robots_ttl
+        )
+
+
+def parse_robots(body: bytes, robots_url: str) -> Protego | None:
+    """The rules of a robots.txt body; ``None`` (no rules) for one that cannot be parsed."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        return Protego.parse(text)
+    except Exception as exc:  # protego is lenient; garbage must still not stop a crawl
+        log.warning("unparsable robots.txt at %s (%s): treating as no rules", robots_url, exc)
+        return None

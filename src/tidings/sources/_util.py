@@ -34,6 +34,11 @@ _BLOCK_TAGS = (
     "figcaption",
 )
 
+#: What XML 1.0 text may not hold (C0 controls but tab, newline and return; U+FFFE,
+#: U+FFFF; lone surrogates): lxml's HTML parser keeps such characters in the text it
+#: parses, but refuses them in text set on an element.
+_NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 def safe_xml_parser() -> Any:
     """An lxml parser that never expands entities, never touches the network and
@@ -110,7 +115,7 @@ def html_to_text(markup: str | None) -> str | None:
         bad.drop_tree()
     for block in fragment.iter(*_BLOCK_TAGS):
         # Keep words of adjacent blocks apart: "<p>a</p><p>b</p>" is "a b", not "ab".
-        block.tail = " " + (block.tail or "")
+        block.tail = " " + _NOT_XML_TEXT.sub(" ", block.tail or "")
     return collapse(fragment.text_content())
 
 

@@ -50,12 +50,18 @@ def parse_feed(body: bytes, url: str) -> ParsedFeed:
     if _ENTITY_DECL.search(text, 0, start):
         raise FeedParseError(f"document declares XML entities; refused for safety ({url})")
 
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={"content-location": url, "content-type": "application/xml"},
-        resolve_relative_uris=True,
-        sanitize_html=True,
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers={"content-location": url, "content-type": "application/xml"},
+            resolve_relative_uris=True,
+            sanitize_html=True,
+        )
+    except Exception as exc:
+        # feedparser turns only SAX errors into "bozo" results; an error in its own
+        # handlers escapes (a namespace URI holding whitespace: "too many values to
+        # unpack"). Whatever it is, the document could not be parsed as a feed.
+        raise FeedParseError(f"not a feed: feedparser failed ({exc!r}) ({url})") from exc
     version: str = result.get("version") or ""
     raw_entries: list[Any] = list(result.get("entries") or [])
     problem = result.get("bozo_exception") if result.get("bozo") else None
