@@ -344,7 +344,10 @@ async def drive(
     server's pid, its memory sampled every few seconds)."""
     load = Load()
     rng = random.Random(7)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    # idle connections are dropped before uvicorn's own 5 s keep-alive closes them: at
+    # httpx's default (also 5 s) a request sent on a connection the server is closing
+    # fails with a ReadError now and then, which is the client's race, not the server's
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=4)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         tasks: list[asyncio.Task[None]] = []
         start = time.perf_counter()

@@ -93,6 +93,12 @@ class Settings:
     #: Workers a job is split over with ``executor=ray`` (crawl partitions, archive
     #: shares, analysis chunks); 0: one per CPU of the cluster.
     workers: int = 0
+    #: The server's C allocator (glibc only; 0: glibc's default), see ``serve.memory``:
+    #: the arenas it may create (``TIDINGS_MALLOC_ARENA_MAX``) and the size from which
+    #: an allocation is mapped on its own and given back when freed
+    #: (``TIDINGS_MALLOC_MMAP_THRESHOLD``, bytes). Both keep memory level under load.
+    malloc_arena_max: int = 2
+    malloc_mmap_threshold: int = 128 * 1024
 
     @property
     def resolved_database_url(self) -> str:

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 
 from tidings.config import CrawlSettings, Settings
 from tidings.serve.app import create_app
+from tidings.serve.memory import configure_allocator
 from tidings.store import open_store
 from tidings.store.base import Store
 
@@ -34,9 +35,14 @@ def app_from_settings() -> FastAPI:
     """The app over the store the environment's settings name (``TIDINGS_*``): what each
     worker process of ``tidings serve --workers N`` builds for itself."""
     settings = Settings.from_env()
+    _configure_allocator(settings)
     return create_app(
         open_store(settings.resolved_database_url), crawl=settings.crawl, auth=settings.auth
     )
+
+
+def _configure_allocator(settings: Settings) -> None:
+    configure_allocator(settings.malloc_arena_max, settings.malloc_mmap_threshold)
 
 
 def run_server(
@@ -70,6 +76,7 @@ def run_server(
             server_header=False,
         )
         return
+    _configure_allocator(Settings.from_env())
     config = uvicorn.Config(
         create_app(store, title=title, crawl=crawl, auth=auth),
         host=host,
