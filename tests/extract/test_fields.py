@@ -40,6 +40,23 @@ def test_merge_drops_lone_comment_headers_and_bare_addresses() -> None:
     assert merged == ["Body paragraph.", "Comments made by the minister were welcomed."]
 
 
+def test_merge_drops_copyright_notices_but_not_prose_about_copyright() -> None:
+    notices = (
+        "© 2019 Associated Press. All Rights Reserved. This material may not be published.",
+        "This copy is for your personal, non-commercial use only. To order copies, visit us.",
+        "Copyright 2024 Example Media",
+        "Text und Bilder: Beispiel Verlag GmbH. Alle Rechte vorbehalten.",
+    )
+    prose = (
+        "Nach dem Motto – alle Rechte vorbehalten – stand das Urheberrecht lange für "
+        "eine Welt, in der Verlage allein über die Nutzung eines Werks entschieden, und "
+        "die neuen Lizenzen stellen sich bewusst dagegen."
+    )
+    text = "\n".join(("Body paragraph.", *notices, prose))
+    merged = merge_candidates(text, "", MergeParams()).split("\n")
+    assert merged == ["Body paragraph.", prose]
+
+
 def test_the_headline_repeated_at_the_top_of_the_text_is_dropped() -> None:
     title = "Council approves the harbour budget"
     text = f"Council approves the harbour budget | Example News\n{PROSE}\nSecond paragraph."

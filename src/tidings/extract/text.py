@@ -128,6 +128,19 @@ MAX_CALL_TO_ACTION_CHARS = 250
 BARE_ADDRESS_LINE = re.compile(
     r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/\S*"
 )
+#: A copyright or reprint notice: a line that opens with one (up to 400 characters), or
+#: a short line that reserves the rights. 12 such lines on the training half, each
+#: outside the gold; mean text F1 +0.0002 to +0.0004 on all three datasets.
+COPYRIGHT_OPENING = re.compile(
+    r"^\W*(?:©|\(c\)\s|copyright\b|this copy is for your personal)", re.IGNORECASE
+)
+RIGHTS_RESERVED = re.compile(
+    r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|tutti i diritti riservati)\b",
+    re.IGNORECASE,
+)
+MAX_COPYRIGHT_CHARS = 400
+MAX_RIGHTS_RESERVED_CHARS = 120
 #: A line that is, whole, the text of a link this long (squashed) is a related link.
 MIN_LINK_LINE_CHARS = 30
 
@@ -148,6 +161,13 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def is_copyright_notice(line: str) -> bool:
+    """A copyright, rights-reserved or personal-use notice (never article text)."""
+    if len(line) <= MAX_COPYRIGHT_CHARS and COPYRIGHT_OPENING.search(line):
+        return True
+    return len(line) <= MAX_RIGHTS_RESERVED_CHARS and bool(RIGHTS_RESERVED.search(line))
+
+
 def drop_boilerplate(
     lines: list[str], max_chars: int, links: frozenset[str] = frozenset()
 ) -> list[str]:
@@ -161,7 +181,7 @@ def drop_boilerplate(
             continue
         if len(line) <= MAX_CALL_TO_ACTION_CHARS and CALL_TO_ACTION_LINE.search(line):
             continue
-        if BARE_ADDRESS_LINE.fullmatch(line):
+        if BARE_ADDRESS_LINE.fullmatch(line) or is_copyright_notice(line):
             continue
         if links:
             key = squash(line)
