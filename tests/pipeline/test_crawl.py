@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import shutil
+import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -347,6 +350,58 @@ async def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_loses_nothing(
         await crawl(store)
         assert stored_urls(store) == {web.url(p) for p in pages}
         assert store.count_articles(include_duplicates=True) == len(pages)
+
+
+@pytest.fixture
+def small_file_system(tmp_path: Path) -> Iterator[Path]:
+    """A real 8 MiB tmpfs (root only: skipped where mounting is not allowed)."""
+    mount_point = tmp_path / "small-fs"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+async def test_a_file_system_that_fills_up_stops_the_crawl_cleanly_and_loses_nothing(
+    small_file_system: Path,
+) -> None:
+    """A real file system runs out of space mid-crawl (the test above caps SQLite
+    instead): the crawl stops with a StoreError, the database stays whole, every
+    article stored before is complete, and once space is freed the next run completes
+    the rest with none twice."""
+    path = small_file_system / "crawl.db"
+    with closing(SQLiteStore(path)) as store, TestWeb() as web:
+        pages = [f"/big-{i}" for i in range(20)]
+        for p in pages:
+            web.page(p, article_html(f"Big story {p}", paragraphs=80))
+        add_feed(store, web, pages)
+        # fill the file system but for a little room: a few pages and their WAL frames
+        filler = small_file_system / "filler"
+        free = shutil.disk_usage(small_file_system).free
+        filler.write_bytes(b"\0" * max(0, free - 800 * 1024))
+        with pytest.raises(StoreError) as info:
+            await crawl(store, dataclasses.replace(FAST, concurrency=1))
+        assert "full" in str(info.value) or "disk" in str(info.value)
+        conn = store._conn()
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = store.list_articles(limit=1000, include_duplicates=True).items
+        assert 0 < len(stored) < len(pages), (len(stored), str(info.value))
+        for article in stored:  # what was stored is whole
+            full = store.get_article(article.id)
+            assert full.text.count(" paragraph ") == 80, article.url
+        filler.unlink()
+        await crawl(store)
+        assert stored_urls(store) == {web.url(p) for p in pages}
+        assert store.count_articles(include_duplicates=True) == len(pages)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 async def test_a_feed_of_thousands_of_items_is_followed_only_so_far(store: Store) -> None:
