@@ -6,7 +6,9 @@ import gzip
 import itertools
 import time
 import tracemalloc
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import brotli
 import pytest
@@ -16,6 +18,7 @@ from tidings.config import CrawlSettings
 from tidings.crawl import Fetcher, parse_retry_after
 from tidings.errors import (
     HTTPStatusError,
+    NetworkError,
     TooLargeError,
     TooManyRedirectsError,
     UnsupportedContentTypeError,
@@ -41,6 +44,80 @@ async def test_brotli_bomb_stops_at_the_decoded_size_cap() -> None:
         async with Fetcher(SETTINGS) as fetcher:
             with pytest.raises(TooLargeError):
                 await fetcher.fetch(web.url("/bomb"))
+
+
+def _zeros_compressed(total: int, compressor: Any) -> bytes:
+    """``total`` zero bytes through ``compressor`` (``compress``/``process`` and
+    ``flush``/``finish``), a megabyte at a time."""
+    block = b"\0" * (1 << 20)
+    step = getattr(compressor, "compress", None) or compressor.process
+    end = getattr(compressor, "flush", None) or compressor.finish
+    return b"".join(step(block) for _ in range(total >> 20)) + end()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "make"),
+    [
+        # 256 MiB in 250 bytes: httpx would decode it whole in one call
+        ("br", lambda: _zeros_compressed(256 << 20, brotli.Compressor(quality=5))),
+        # a gzip body gzipped again: the outer layer is small, the inner one the bomb
+        (
+            "gzip, gzip",
+            lambda: gzip.compress(_zeros_compressed(256 << 20, zlib.compressobj(1, wbits=31))),
+        ),
+    ],
+    ids=["brotli", "gzip-in-gzip"],
+)
+async def test_a_bomb_is_never_decoded_past_the_cap(
+    encoding: str, make: Callable[[], bytes]
+) -> None:
+    bomb = make()
+    assert len(bomb) < 2 << 20
+    with TestWeb() as web:
+        web.page("/bomb", bomb, headers={"Content-Encoding": encoding})
+        async with Fetcher(SETTINGS) as fetcher:
+            tracemalloc.start()
+            try:
+                began = time.monotonic()
+                with pytest.raises(TooLargeError):
+                    await fetcher.fetch(web.url("/bomb"))
+                took = time.monotonic() - began
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024  # the 1 MiB cap and change, not 256 MiB
+    assert took < 2.0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),  # zlib-wrapped, as the standard says
+        ("deflate", lambda body: zlib.compress(body, wbits=-15)),  # raw, as some send it
+        ("br", brotli.compress),
+        ("br, gzip", lambda body: gzip.compress(brotli.compress(body))),
+        ("identity", lambda body: body),
+    ],
+    ids=["gzip", "deflate", "raw-deflate", "brotli", "brotli-then-gzip", "identity"],
+)
+async def test_encoded_pages_are_decoded_whole(
+    encoding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    page = b"".join(b"<p>paragraph %d of the story</p>" % i for i in range(20_000))
+    with TestWeb() as web:
+        web.page("/page", encode(page), headers={"Content-Encoding": encoding})
+        async with Fetcher(SETTINGS) as fetcher:
+            response = await fetcher.fetch(web.url("/page"))
+    assert response.body == page
+
+
+async def test_a_body_that_is_not_what_its_encoding_says_is_a_network_error() -> None:
+    with TestWeb() as web:
+        web.page("/page", b"<p>plain text, not gzip</p>", headers={"Content-Encoding": "gzip"})
+        async with Fetcher(SETTINGS) as fetcher:
+            with pytest.raises(NetworkError, match="undecodable"):
+                await fetcher.fetch(web.url("/page"))
 
 
 CHUNK = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>\n"

@@ -23,6 +23,7 @@ import httpx
 
 from tidings.config import CrawlSettings, IPNetwork
 from tidings.crawl.addresses import GuardedBackend, Resolver, check_host, system_resolve
+from tidings.crawl.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodingFailed
 from tidings.errors import (
     FetchError,
     FetchTimeoutError,
@@ -140,7 +141,7 @@ class Fetcher:
         limits: _BodyLimit,
     ) -> FetchResponse:
         started = time.monotonic()
-        headers = {"Accept": _accept_header(accept)}
+        headers = {"Accept": _accept_header(accept), "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -217,7 +218,12 @@ class Fetcher:
             raise TooLargeError(url, f"Content-Length {declared} exceeds {limit} bytes")
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
+        async for raw in response.aiter_raw():
+            try:
+                chunk = decoder.decode(raw)
+            except DecodingFailed as exc:
+                raise NetworkError(url, f"undecodable response body: {exc}") from exc
             size += len(chunk)
             if size > limit:
                 if not limits.truncate:
