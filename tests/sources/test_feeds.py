@@ -408,19 +408,11 @@ def test_a_control_character_after_a_block_in_html_text_is_not_a_crash(control: 
     assert entry.summary == "one two"
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"<rss xmlns:a='http://x\xa0y/'><a:channel/></rss>",
-        # found by fuzz/sources.py
-        b"<rdf:RDF xmlns:rdf='http:/\xff\xff\xff\xff/www.w3.org/1999/02/22-rdf"
-        + b"\xb7" * 113
-        + b"-synpur\xff\xfel.org/rss/1.0/'><channel><title>R</title></channel><item>"
-        b"<title>I</title></item></rdf:RDF>",
-    ],
-)
-def test_a_namespace_feedparser_chokes_on_is_a_parse_error(body: bytes) -> None:
-    # feedparser's SAX handler raised ValueError ("too many values to unpack") on a
-    # namespace URI holding whitespace, and it escaped parse_feed
+def test_a_namespace_feedparser_chokes_on_is_a_parse_error() -> None:
+    # found by fuzz/sources.py: feedparser's SAX handler raised ValueError ("too many
+    # values to unpack") on a namespace URI holding whitespace, and it escaped
+    # parse_feed. (The fuzzer's own input reached it only where feedparser guessed one
+    # encoding of its stray bytes, which depends on the detectors installed.)
+    body = b"<rss xmlns:a='http://x\xa0y/'><a:channel/></rss>"
     with pytest.raises(FeedParseError, match="feedparser failed"):
         parse_feed(body, "https://b.example/rss")
