@@ -125,8 +125,6 @@ class Fetcher:
             ) from exc
         except httpx.TimeoutException as exc:
             raise FetchTimeoutError(url, f"timed out: {type(exc).__name__}") from exc
-        except httpx.DecodingError as exc:
-            raise NetworkError(url, f"undecodable response body: {exc}") from exc
         except httpx.InvalidURL as exc:
             raise InvalidURLError(url, str(exc)) from exc
         except (httpx.TransportError, httpx.StreamError) as exc:
